@@ -1,0 +1,1 @@
+"""Fast ast scan, hot spots, candidate ranking, complexity estimates."""

@@ -1,0 +1,91 @@
+"""The click group: each verb is a few lines that call ``commands/<verb>.py``.
+
+One handler at the top turns a ``KaizenError`` into a one-line message and exit code 2, Ctrl-C into
+130, and any other exception (a bug) into a one-line pointer to a crash log with the traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kaizen import __version__
+from kaizen.errors import ExitCode, KaizenError
+
+
+class KaizenGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except KaizenError as exc:
+            _error(exc.message)
+            sys.exit(int(exc.exit_code))
+        except click.exceptions.Abort:
+            _error("interrupted")
+            sys.exit(int(ExitCode.INTERRUPTED))
+        except KeyboardInterrupt:
+            _error("interrupted")
+            sys.exit(int(ExitCode.INTERRUPTED))
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(int(ExitCode.USAGE))
+        except SystemExit:
+            raise
+        except Exception as exc:  # a bug: keep the traceback out of the user's face
+            log = _crash_log()
+            _error(f"internal error ({type(exc).__name__}: {exc}); this is a bug in kaizen, the traceback is in {log}")
+            sys.exit(int(ExitCode.USAGE))
+        if isinstance(result, int):
+            sys.exit(result)
+        return result
+
+
+def _error(message: str) -> None:
+    click.echo(f"kaizen: error: {message}", err=True)
+
+
+def _crash_log() -> Path:
+    folder = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kaizen"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    path = folder / f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+    path.write_text(f"kaizen {__version__}\nargv: {sys.argv}\n\n{traceback.format_exc()}", encoding="utf-8")
+    return path
+
+
+@click.group(cls=KaizenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="kaizen")
+def cli() -> None:
+    """kaizen makes Python code faster overnight, keeping only verified, significant gains."""
+
+
+@cli.command()
+@click.option("--base", required=True, help="Revision to compare against (branch, tag, commit).")
+@click.option("--head", default="HEAD", show_default=True, help="Revision to measure.")
+@click.option("--benchmark", "benchmarks", multiple=True, help="Only this benchmark (repeatable).")
+@click.option("--max-pairs", type=click.IntRange(4, 1000), default=None, help="Most A/B pairs per benchmark [config: max_pairs, 24].")
+@click.option("--alpha", type=click.FloatRange(0.0001, 0.5), default=None, help="Significance level [config: alpha, 0.01].")
+@click.option("--threshold", type=click.FloatRange(0.0, 10.0), default=None, help="Smallest change that matters, as a fraction [config: improvement_threshold, 0.05].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def bench(base: str, head: str, benchmarks: tuple[str, ...], max_pairs: int | None, alpha: float | None, threshold: float | None, fmt: str) -> int:
+    """Is HEAD really faster than BASE? Interleaved A/B runs of each benchmark, and a verdict."""
+    from kaizen.commands import bench as command
+
+    return command.run(Path.cwd(), base=base, head=head, names=benchmarks, max_pairs=max_pairs, alpha=alpha, threshold=threshold, fmt=fmt)
+
+
+def main() -> None:
+    cli.main(prog_name="kaizen")

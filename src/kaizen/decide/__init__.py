@@ -1,0 +1,1 @@
+"""Accept/reject policy, adaptive parameters, false-discovery control."""

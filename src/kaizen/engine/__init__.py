@@ -1,0 +1,1 @@
+"""The state table and the driver that walks it."""

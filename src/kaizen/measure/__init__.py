@@ -1,0 +1,1 @@
+"""Run benchmark processes: samples, resource use, profiles."""

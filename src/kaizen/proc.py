@@ -1,0 +1,192 @@
+"""The only door to subprocesses: argv, cwd, env, timeout in; exit code, output, times, peak RSS out.
+
+The child runs in its own session (process group). On timeout the whole group is killed, so a
+benchmark that forks helpers cannot leave them running. Peak RSS and CPU time come from
+``wait4``, which on Linux covers the child and every descendant it reaped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+OUTPUT_LIMIT = 64 * 1024  # bytes kept per stream (the tail); the rest is counted, not stored
+
+
+@dataclass(frozen=True)
+class ProcResult:
+    argv: tuple[str, ...]
+    returncode: int  # negative: killed by that signal
+    stdout: str
+    stderr: str
+    wall: float  # seconds, start to reap
+    cpu: float  # user + system seconds of the child tree
+    peak_rss: int  # bytes, largest resident set among the child and its reaped descendants
+    timed_out: bool
+    stdout_truncated: bool = False
+    stderr_truncated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+    def stderr_tail(self, lines: int = 5) -> str:
+        tail = (self.stderr or self.stdout).strip().splitlines()[-lines:]
+        return " | ".join(line.strip() for line in tail)
+
+
+class CommandNotFound(Exception):
+    def __init__(self, program: str) -> None:
+        super().__init__(program)
+        self.program = program
+
+
+class _Tail:
+    """Reads a pipe to the end, keeping only the last ``limit`` bytes."""
+
+    def __init__(self, stream: object, limit: int) -> None:
+        self.chunks: deque[bytes] = deque()
+        self.size = 0
+        self.total = 0
+        self.limit = limit
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream: object) -> None:
+        read = getattr(stream, "read1", None) or stream.read  # type: ignore[attr-defined]
+        while True:
+            chunk = read(65536)
+            if not chunk:
+                break
+            self.chunks.append(chunk)
+            self.size += len(chunk)
+            self.total += len(chunk)
+            while self.size - len(self.chunks[0]) >= self.limit:
+                self.size -= len(self.chunks.popleft())
+        with contextlib.suppress(OSError):
+            stream.close()  # type: ignore[attr-defined]
+
+    def text(self) -> str:
+        data = b"".join(self.chunks)[-self.limit :]
+        return data.decode("utf-8", errors="replace")
+
+
+def resolve_program(program: str, env: Mapping[str, str] | None) -> str | None:
+    if os.sep in program:
+        return program if os.access(program, os.X_OK) else None
+    path = (env or os.environ).get("PATH", os.defpath)
+    return shutil.which(program, path=path)
+
+
+def run(
+    argv: Sequence[str] | str,
+    *,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    shell: bool = False,
+    stdin_data: bytes | None = None,
+    output_limit: int = OUTPUT_LIMIT,
+) -> ProcResult:
+    """Run one command to completion (or until ``timeout`` seconds, then kill its group).
+
+    ``argv`` is a list (no shell) or, with ``shell=True``, a string given to ``/bin/sh -c``.
+    Raises ``CommandNotFound`` when the program does not exist; every other outcome,
+    including a timeout, is a ``ProcResult``.
+    """
+    if shell:
+        assert isinstance(argv, str)
+        args: list[str] = ["/bin/sh", "-c", argv]
+    else:
+        args = [argv] if isinstance(argv, str) else list(argv)
+        if not args:
+            raise CommandNotFound("")
+        if resolve_program(args[0], env) is None:
+            raise CommandNotFound(args[0])
+    start = time.perf_counter()
+    try:
+        child = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except FileNotFoundError as exc:
+        raise CommandNotFound(args[0]) from exc
+    except PermissionError as exc:
+        raise CommandNotFound(args[0]) from exc
+    out = _Tail(child.stdout, output_limit)
+    err = _Tail(child.stderr, output_limit)
+    if stdin_data is not None and child.stdin is not None:
+        threading.Thread(target=_feed, args=(child.stdin, stdin_data), daemon=True).start()
+
+    reaped: dict[str, object] = {}
+
+    def reap() -> None:
+        _, status, usage = os.wait4(child.pid, 0)
+        reaped["end"] = time.perf_counter()
+        reaped["status"] = status
+        reaped["usage"] = usage
+
+    waiter = threading.Thread(target=reap, daemon=True)
+    waiter.start()
+    timed_out = False
+    try:
+        waiter.join(timeout)
+        if waiter.is_alive():
+            timed_out = True
+            _kill_group(child.pid)
+            waiter.join()
+    except BaseException:
+        # Ctrl-C while waiting: the group must not outlive us.
+        _kill_group(child.pid)
+        waiter.join(5)
+        raise
+    finally:
+        child.returncode = 0  # reaped by wait4 above; keep Popen from waiting again
+    # Leftover grandchildren of a finished command would hold our pipes open.
+    _kill_group(child.pid)
+    out.thread.join(5)
+    err.thread.join(5)
+
+    status = int(reaped["status"])  # type: ignore[call-overload]
+    usage = reaped["usage"]
+    if os.WIFSIGNALED(status):
+        code = -os.WTERMSIG(status)
+    else:
+        code = os.WEXITSTATUS(status)
+    return ProcResult(
+        argv=tuple(args),
+        returncode=code,
+        stdout=out.text(),
+        stderr=err.text(),
+        wall=float(reaped["end"]) - start,  # type: ignore[arg-type]
+        cpu=usage.ru_utime + usage.ru_stime,  # type: ignore[attr-defined]
+        peak_rss=int(usage.ru_maxrss) * 1024,  # type: ignore[attr-defined]
+        timed_out=timed_out,
+        stdout_truncated=out.total > output_limit,
+        stderr_truncated=err.total > output_limit,
+    )
+
+
+def _feed(stream: object, data: bytes) -> None:
+    with contextlib.suppress(OSError):
+        stream.write(data)  # type: ignore[attr-defined]
+        stream.close()  # type: ignore[attr-defined]
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)

@@ -1,0 +1,1 @@
+"""The SQLite history, JSON exports, checkpoints."""

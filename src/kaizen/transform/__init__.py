@@ -1,0 +1,1 @@
+"""Apply exactly one candidate with libcst; diffs."""

@@ -1,0 +1,1 @@
+"""Run tests; capture and replay behaviour; statistics."""
