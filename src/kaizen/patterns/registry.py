@@ -1,0 +1,18 @@
+"""Every pattern in the catalogue, in id order. Add a pattern here and the registry test covers it."""
+
+from __future__ import annotations
+
+from kaizen.patterns.base import Pattern
+
+PATTERNS: tuple[Pattern, ...] = ()
+
+
+def all_patterns() -> tuple[Pattern, ...]:
+    return tuple(sorted(PATTERNS, key=lambda p: p.id))
+
+
+def get(pattern_id: str) -> Pattern:
+    for pattern in PATTERNS:
+        if pattern_id in (pattern.id, pattern.name):
+            return pattern
+    raise KeyError(pattern_id)
