@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections import deque
@@ -20,6 +21,34 @@ from dataclasses import dataclass
 from pathlib import Path
 
 OUTPUT_LIMIT = 64 * 1024  # bytes kept per stream (the tail); the rest is counted, not stored
+
+# Peak RSS from wait4 is polluted by the parent: at exec, Linux folds the size of the memory the
+# child was forked (or vforked) from into its high-water mark, so a command spawned from kaizen
+# (numpy, scipy loaded) would report kaizen's size. A small launcher interpreter spawns the command
+# instead and reports the command's own wait4 figures on a side pipe; its own few MiB are the floor.
+_LAUNCHER = r"""
+import os, signal, sys, time
+fd = int(sys.argv[1]); argv = sys.argv[2:]
+start = time.perf_counter()
+try:
+    pid = os.posix_spawnp(argv[0], argv, os.environ, setsigdef=(signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT))
+except OSError as exc:
+    sys.stderr.write(f"{argv[0]}: {exc.strerror}\n"); os.write(fd, b"x"); sys.exit(127)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+_, status, ru = os.wait4(pid, 0)
+end = time.perf_counter()
+os.write(fd, f"{end - start} {ru.ru_utime + ru.ru_stime} {ru.ru_maxrss}".encode())
+os.close(fd)
+if os.WIFSIGNALED(status):
+    sig = os.WTERMSIG(status)
+    try:
+        signal.signal(sig, signal.SIG_DFL)
+    except (OSError, ValueError):
+        pass
+    os.kill(os.getpid(), sig)
+    sys.exit(128 + sig)
+sys.exit(os.WEXITSTATUS(status))
+"""
 
 
 @dataclass(frozen=True)
@@ -96,12 +125,14 @@ def run(
     shell: bool = False,
     stdin_data: bytes | None = None,
     output_limit: int = OUTPUT_LIMIT,
+    measure: bool = False,
 ) -> ProcResult:
     """Run one command to completion (or until ``timeout`` seconds, then kill its group).
 
     ``argv`` is a list (no shell) or, with ``shell=True``, a string given to ``/bin/sh -c``.
     Raises ``CommandNotFound`` when the program does not exist; every other outcome,
-    including a timeout, is a ``ProcResult``.
+    including a timeout, is a ``ProcResult``. ``measure=True`` runs the command under the launcher
+    so that wall time, CPU time and peak RSS are the command's own (used for benchmark runs).
     """
     if shell:
         assert isinstance(argv, str)
@@ -112,10 +143,16 @@ def run(
             raise CommandNotFound("")
         if resolve_program(args[0], env) is None:
             raise CommandNotFound(args[0])
+    report_r = report_w = -1
+    popen_args = args
+    if measure:
+        report_r, report_w = os.pipe()
+        popen_args = [sys.executable, "-S", "-E", "-c", _LAUNCHER, str(report_w), *args]
     start = time.perf_counter()
     try:
         child = subprocess.Popen(
-            args,
+            popen_args,
+            pass_fds=(report_w,) if measure else (),
             cwd=cwd,
             env=dict(env) if env is not None else None,
             stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
@@ -123,10 +160,13 @@ def run(
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, PermissionError) as exc:
+        if measure:
+            os.close(report_r)
+            os.close(report_w)
         raise CommandNotFound(args[0]) from exc
-    except PermissionError as exc:
-        raise CommandNotFound(args[0]) from exc
+    if measure:
+        os.close(report_w)
     out = _Tail(child.stdout, output_limit)
     err = _Tail(child.stderr, output_limit)
     if stdin_data is not None and child.stdin is not None:
@@ -163,22 +203,37 @@ def run(
 
     status = int(reaped["status"])  # type: ignore[call-overload]
     usage = reaped["usage"]
-    if os.WIFSIGNALED(status):
-        code = -os.WTERMSIG(status)
-    else:
-        code = os.WEXITSTATUS(status)
+    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+    wall = float(reaped["end"]) - start  # type: ignore[arg-type]
+    cpu = usage.ru_utime + usage.ru_stime  # type: ignore[attr-defined]
+    peak_rss = int(usage.ru_maxrss) * 1024  # type: ignore[attr-defined]
+    if measure:
+        report = _read_all(report_r).split()
+        if code == 127 and report == [b"x"]:
+            raise CommandNotFound(args[0])
+        if len(report) == 3:
+            wall, cpu, peak_rss = float(report[0]), float(report[1]), int(report[2]) * 1024
     return ProcResult(
         argv=tuple(args),
         returncode=code,
         stdout=out.text(),
         stderr=err.text(),
-        wall=float(reaped["end"]) - start,  # type: ignore[arg-type]
-        cpu=usage.ru_utime + usage.ru_stime,  # type: ignore[attr-defined]
-        peak_rss=int(usage.ru_maxrss) * 1024,  # type: ignore[attr-defined]
+        wall=wall,
+        cpu=cpu,
+        peak_rss=peak_rss,
         timed_out=timed_out,
         stdout_truncated=out.total > output_limit,
         stderr_truncated=err.total > output_limit,
     )
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    with contextlib.suppress(OSError):
+        while chunk := os.read(fd, 4096):
+            chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
 
 
 def _feed(stream: object, data: bytes) -> None:
