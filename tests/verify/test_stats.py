@@ -110,7 +110,8 @@ def test_noise_floor_raises_the_bar_above_threshold() -> None:
 def test_sequential_plan_looks_and_alpha_split() -> None:
     plan = stats.SequentialPlan.up_to(24, 0.01)
     assert plan.looks == (8, 12, 16, 24)
-    assert plan.alpha_per_look == pytest.approx(0.0025)
+    assert sum(plan.alpha_at(n) for n in plan.looks) == pytest.approx(0.01)
+    assert plan.alpha_at(8) > 1 / 256  # the first look can decide with 8 pairs all one way
     assert stats.SequentialPlan.up_to(10, 0.01).looks == (8, 10)
     assert stats.SequentialPlan.up_to(60, 0.01).max_pairs == 60
 
