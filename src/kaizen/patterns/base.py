@@ -2,6 +2,14 @@
 
 ``Evidence`` is what the safety checks may use beyond the source text: element types seen at run
 time while the tests ran (filled by the behaviour checks), keyed by the variable or parameter name.
+
+An ``Example`` can be made differential-testable (tests/patterns/test_differential.py runs the
+``before`` and ``after`` code on generated inputs and demands identical results, exceptions and
+argument mutations): set ``call`` to the name of a function both sources define, and ``args`` to a
+Python expression that evaluates, with ``st`` bound to ``hypothesis.strategies``, to a tuple of
+strategies, one per positional argument, e.g. ``args="st.lists(st.integers(0, 9)), st.text()"``.
+Set ``evidence`` when the rewrite is only allowed with runtime evidence (the registry test passes
+it to the fix, exactly as the overnight loop would).
 """
 
 from __future__ import annotations
@@ -20,6 +28,9 @@ class Evidence:
     function: str  # qualified name, e.g. "mypkg.orders.match"
     element_types: dict[str, frozenset[str]] = field(default_factory=dict)  # name -> {"int", "str", ...}
     calls_seen: int = 0
+    # Types of the value itself (not its elements), keyed by a name or by the source text of an
+    # expression such as "row.id": {"list"} for a parameter that was always a list.
+    value_types: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def describe(self) -> str:
         seen = "; ".join(f"{k}: {', '.join(sorted(v))}" for k, v in sorted(self.element_types.items()))
@@ -50,6 +61,9 @@ class Example:
 
     before: str
     after: str
+    call: str | None = None  # function defined by both sources, called by the differential test
+    args: str = ""  # expression over ``st`` (hypothesis.strategies): a tuple of argument strategies
+    evidence: Evidence | None = None  # runtime facts the rewrite needs (None: provable statically)
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,9 @@ class Pattern(ABC):
     hazards: tuple[str, ...] = ()  # what the safety check guards against, in words
     examples: tuple[Example, ...] = ()
     negatives: tuple[str, ...] = ()  # sources that must come back byte-identical from a fix
+    # Substrings a source must contain for ``detect`` to be able to find anything (a cheap
+    # pre-filter applied before parsing and detection); empty means "always run detect".
+    triggers: tuple[str, ...] = ()
 
     @abstractmethod
     def detect(self, tree: ast.Module, source: str) -> list[Site]: ...
