@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from kaizen.patterns.base import Pattern
+from kaizen.patterns.recursion_cache import RecursionCache
 
-PATTERNS: tuple[Pattern, ...] = ()
+PATTERNS: tuple[Pattern, ...] = (
+    RecursionCache(),
+)
 
 
 def all_patterns() -> tuple[Pattern, ...]:
