@@ -4,13 +4,16 @@ and run before/after code side by side for differential checks."""
 from __future__ import annotations
 
 import ast
+import copy
 import textwrap
 from collections.abc import Callable
 from typing import Any
 
 import libcst as cst
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from kaizen.patterns.base import Evidence, Pattern, Site
+from kaizen.patterns.base import Evidence, Example, Pattern, Site
 
 
 def sites(pattern: Pattern, source: str) -> list[Site]:
@@ -52,3 +55,20 @@ def load(source: str, name: str) -> Callable[..., Any]:
     fn = namespace[name]
     assert callable(fn)
     return fn
+
+
+def check_differential(example: Example, max_examples: int = 60) -> None:
+    """Run an example's before and after code on generated arguments: same result or exception
+    type, and the same changes to the (copied) arguments."""
+    assert example.call, "example has no differential spec"
+    strategies = eval(f"({example.args})", {"st": st})  # the spec format Example documents
+    before, after = load(example.before, example.call), load(example.after, example.call)
+
+    @settings(max_examples=max_examples, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.tuples(*strategies))
+    def run(args: tuple[Any, ...]) -> None:
+        args_before, args_after = copy.deepcopy(args), copy.deepcopy(args)
+        assert outcome(before, *args_before) == outcome(after, *args_after)
+        assert args_before == args_after
+
+    run()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from kaizen.patterns.base import Pattern
+from kaizen.patterns.list_as_queue import ListAsQueue
 from kaizen.patterns.recursion_cache import RecursionCache
 
 PATTERNS: tuple[Pattern, ...] = (
     RecursionCache(),
+    ListAsQueue(),
 )
 
 
