@@ -87,5 +87,30 @@ def bench(base: str, head: str, benchmarks: tuple[str, ...], max_pairs: int | No
     return command.run(Path.cwd(), base=base, head=head, names=benchmarks, max_pairs=max_pairs, alpha=alpha, threshold=threshold, fmt=fmt)
 
 
+@cli.command()
+@click.option("--benchmark", "benchmarks", multiple=True, help="Only this benchmark (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "speedscope"]), default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to this file instead of stdout.")
+@click.option("--growth", is_flag=True, help="Also run sized benchmarks across their sizes and fit the growth exponent.")
+@click.option("--calls", is_flag=True, help="Count calls exactly (a second run under cProfile).")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="Rows of the table.")
+def profile(benchmarks: tuple[str, ...], fmt: str, output: Path | None, growth: bool, calls: bool, limit: int) -> int:
+    """Where each benchmark's time goes: the hot functions of the source paths."""
+    from kaizen.commands import profile as command
+
+    return command.run(Path.cwd(), names=benchmarks, fmt=fmt, output=output, growth=growth, calls=calls, limit=limit)
+
+
+@cli.command()
+@click.option("--benchmark", "benchmarks", multiple=True, help="Only this benchmark (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10000), default=30, show_default=True, help="Rows of the table.")
+def candidates(benchmarks: tuple[str, ...], fmt: str, limit: int) -> int:
+    """Findings ranked by the benchmark time their rewrite is expected to save."""
+    from kaizen.commands import candidates as command
+
+    return command.run(Path.cwd(), names=benchmarks, fmt=fmt, limit=limit)
+
+
 def main() -> None:
     cli.main(prog_name="kaizen")
