@@ -5,10 +5,12 @@ from __future__ import annotations
 from kaizen.patterns.base import Pattern
 from kaizen.patterns.list_as_queue import ListAsQueue
 from kaizen.patterns.recursion_cache import RecursionCache
+from kaizen.patterns.sorted_min_max import SortedMinMax
 
 PATTERNS: tuple[Pattern, ...] = (
     RecursionCache(),
     ListAsQueue(),
+    SortedMinMax(),
 )
 
 
