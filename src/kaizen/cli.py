@@ -112,5 +112,79 @@ def candidates(benchmarks: tuple[str, ...], fmt: str, limit: int) -> int:
     return command.run(Path.cwd(), names=benchmarks, fmt=fmt, limit=limit)
 
 
+_RUN_OPTIONS = [
+    click.option("--hours", type=click.FloatRange(0.001, 168), default=None, help="Time budget [config: hours, 8]."),
+    click.option("--max-iterations", type=click.IntRange(1, 100000), default=None, help="Candidates to try at most [config: max_iterations, 50]."),
+    click.option("--allow-unverified", is_flag=True, help="Keep rewrites whose changed lines the tests never run."),
+    click.option("--seed", type=int, default=0, show_default=True, help="Seed for pair orders and candidate sampling."),
+    click.option("-q", "--quiet", is_flag=True, help="Only errors and the final summary."),
+    click.option("-v", "--verbose", is_flag=True, help="Also every state transition."),
+]
+
+
+def _run_options(f: Any) -> Any:
+    for option in reversed(_RUN_OPTIONS):
+        f = option(f)
+    return f
+
+
+@cli.command()
+@_run_options
+@click.option("--yes", is_flag=True, help="Don't ask before starting (kaizen never asks when not in a terminal).")
+@click.option("--dashboard/--no-dashboard", default=False, help="Run the night in the background and watch it here.")
+@click.option("--tmux", is_flag=True, help="Start tmux session `kaizen_monitor` with the night and the dashboard.")
+def run(hours: float | None, max_iterations: int | None, allow_unverified: bool, seed: int, quiet: bool, verbose: bool, yes: bool, dashboard: bool, tmux: bool) -> int:
+    """The overnight loop: find slow code, rewrite it one place at a time, keep only verified gains.
+
+    Works on a new branch perf/kaizen-YYYYMMDD in worktrees under .kaizen/; your working tree,
+    index and current branch are never touched. Prints the branch name.
+    """
+    from kaizen.commands import run as command
+
+    if dashboard or tmux:
+        from kaizen.commands import night_ui
+
+        argv = command.night_argv(hours, max_iterations, allow_unverified, seed)
+        return night_ui.run_in_tmux(Path.cwd(), argv) if tmux else night_ui.run_with_dashboard(Path.cwd(), argv)
+    return command.run(Path.cwd(), hours=hours, max_iterations=max_iterations, allow_unverified=allow_unverified, quiet=quiet, verbose=verbose, seed=seed)
+
+
+@cli.command()
+@_run_options
+def resume(hours: float | None, max_iterations: int | None, allow_unverified: bool, seed: int, quiet: bool, verbose: bool) -> int:
+    """Continue the last night after Ctrl-C, a kill or a power cut, from its history."""
+    from kaizen.commands import run as command
+
+    return command.run(Path.cwd(), hours=hours, max_iterations=max_iterations, resume=True, allow_unverified=allow_unverified, quiet=quiet, verbose=verbose, seed=seed)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def status(fmt: str) -> int:
+    """State, iteration, elapsed time, kept/rejected counts and branch of the current or last night."""
+    from kaizen.commands import status as command
+
+    return command.run(Path.cwd(), fmt)
+
+
+@cli.command()
+@click.option("--max-iterations", type=click.IntRange(1, 1000), default=12, show_default=True, help="Candidates to try.")
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None, help="Put the demo repository here instead of a temp dir.")
+def demo(max_iterations: int, keep: Path | None) -> int:
+    """Run a short night on a bundled slow example project (a copy in a temp dir)."""
+    from kaizen.commands import demo as command
+
+    return command.run(max_iterations=max_iterations, where=keep)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Write kaizen.toml even when a configuration exists.")
+def init(force: bool) -> int:
+    """Write a [tool.kaizen] table for this repository (source, tests, benchmarks) to check and edit."""
+    from kaizen.commands import init as command
+
+    return command.run(Path.cwd(), force=force)
+
+
 def main() -> None:
     cli.main(prog_name="kaizen")

@@ -239,3 +239,9 @@ def revert_in(worktree_path: Path, sha: str, message: str) -> str:
     _git(["revert", "--no-edit", "--no-commit", sha], worktree_path, env=_ENV_COMMIT)
     _git(["commit", "--no-verify", "--no-gpg-sign", "-q", "-m", message], worktree_path, env=_ENV_COMMIT)
     return _git(["rev-parse", "HEAD"], worktree_path).stdout.strip()
+
+
+def init_repo(path: Path) -> str:
+    """A new repository at ``path`` with everything in it committed (used by `kaizen demo`)."""
+    _git(["init", "-q", "-b", "main"], path)
+    return commit_all(path, "slowshop: the example project as it was")

@@ -1,0 +1,1 @@
+"""slowshop: orders, customers, deliveries and prices."""
