@@ -212,9 +212,12 @@ def scoped_env(env: Env, generators: list[ast.comprehension]) -> Env | None:
     """The env inside a comprehension: its targets take the element types of their iterables."""
     inner = Env(dict(env.values), dict(env.elements))
     for gen in generators:
-        if not isinstance(gen.target, ast.Name):
-            return None
-        inner.values[gen.target.id] = element_types(gen.iter, inner)
+        if isinstance(gen.target, ast.Name):
+            inner.values[gen.target.id] = element_types(gen.iter, inner)
+            continue
+        for n in ast.walk(gen.target):  # unpacked targets: their types are not tracked
+            if isinstance(n, ast.Name):
+                inner.values[n.id] = None
     return inner
 
 

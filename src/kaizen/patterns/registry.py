@@ -6,11 +6,13 @@ from kaizen.patterns.base import Pattern
 from kaizen.patterns.list_as_queue import ListAsQueue
 from kaizen.patterns.recursion_cache import RecursionCache
 from kaizen.patterns.sorted_min_max import SortedMinMax
+from kaizen.patterns.sum_of_lists import SumOfLists
 
 PATTERNS: tuple[Pattern, ...] = (
     RecursionCache(),
     ListAsQueue(),
     SortedMinMax(),
+    SumOfLists(),
 )
 
 
