@@ -131,7 +131,7 @@ def _judge(n: ast.Name, q: str, tree: ast.Module, scope: ast.AST, parents: dict[
         if n in p.comparators and all(isinstance(op, (ast.In, ast.NotIn)) for op in p.ops):
             return None
         return f"{q!r} is compared at line {p.lineno} (a deque never equals a list)"
-    if _truth_test(n, parents):
+    if truth_test(n, parents):
         return None
     if isinstance(p, (ast.For, ast.comprehension)) and p.iter is n:
         body: list[ast.AST] = [*p.body] if isinstance(p, ast.For) else [parents[p]]
@@ -156,7 +156,7 @@ def _consumed(gen: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     return (isinstance(f, ast.Name) and f.id in _READERS) or (isinstance(f, ast.Attribute) and f.attr == "join")
 
 
-def _truth_test(n: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+def truth_test(n: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     """True when only the truth value of ``n`` is used (if/while tests, ``not``, and/or inside them)."""
     child, p = n, parents.get(n)
     while isinstance(p, ast.BoolOp) or (isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kaizen.patterns.base import Pattern
 from kaizen.patterns.list_as_queue import ListAsQueue
 from kaizen.patterns.recursion_cache import RecursionCache
+from kaizen.patterns.resort_insort import ResortInsort
 from kaizen.patterns.sorted_min_max import SortedMinMax
 from kaizen.patterns.sum_of_lists import SumOfLists
 
@@ -13,6 +14,7 @@ PATTERNS: tuple[Pattern, ...] = (
     ListAsQueue(),
     SortedMinMax(),
     SumOfLists(),
+    ResortInsort(),
 )
 
 
