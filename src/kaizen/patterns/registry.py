@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kaizen.patterns.append_comprehension import AppendComprehension
 from kaizen.patterns.base import Pattern
 from kaizen.patterns.list_as_queue import ListAsQueue
 from kaizen.patterns.recursion_cache import RecursionCache
@@ -15,6 +16,7 @@ PATTERNS: tuple[Pattern, ...] = (
     SortedMinMax(),
     SumOfLists(),
     ResortInsort(),
+    AppendComprehension(),
 )
 
 
