@@ -5,12 +5,14 @@ from __future__ import annotations
 from kaizen.patterns.append_comprehension import AppendComprehension
 from kaizen.patterns.base import Pattern
 from kaizen.patterns.list_as_queue import ListAsQueue
+from kaizen.patterns.membership_in_loop import MembershipInLoop
 from kaizen.patterns.recursion_cache import RecursionCache
 from kaizen.patterns.resort_insort import ResortInsort
 from kaizen.patterns.sorted_min_max import SortedMinMax
 from kaizen.patterns.sum_of_lists import SumOfLists
 
 PATTERNS: tuple[Pattern, ...] = (
+    MembershipInLoop(),
     RecursionCache(),
     ListAsQueue(),
     SortedMinMax(),

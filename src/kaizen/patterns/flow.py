@@ -1,0 +1,308 @@
+"""Can a collection change while a loop runs? The static half of the hoisting patterns' safety checks.
+
+A value computed once before a loop stands in for one computed on every iteration only if nothing
+in the loop can change what it was computed from. This module classifies each use of a name inside
+a loop (a membership probe, a read, an append, a mutation, an escape into unknown code) and tells
+whether the name is *owned*: a local bound only to fresh builtin collections that never leaves the
+function, so that no call made in the loop can reach it. For a name that is not owned (a parameter,
+a global, an attribute), every call in the loop that kaizen cannot vouch for is a hazard; runtime
+evidence may vouch for the receivers of those calls later (see ``Stability.blocker``).
+
+Assumption, stated once: the dunder methods of builtin values (``__eq__``, ``__hash__``, ``__len__``)
+do not mutate unrelated lists. Everything else is checked.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kaizen.patterns import infer
+from kaizen.patterns.base import Evidence
+from kaizen.patterns.loops import FunctionNode, Loop
+from kaizen.patterns.scopes import bindings, declared, params, parent_map, walk_scope
+
+# Builtins that neither mutate their arguments nor call user code given plain arguments.
+SAFE_BUILTINS = frozenset(
+    {
+        "abs", "all", "any", "bool", "bytes", "chr", "dict", "divmod", "enumerate", "float", "format",
+        "frozenset", "hash", "id", "int", "isinstance", "issubclass", "iter", "len", "list", "max",
+        "min", "ord", "print", "range", "repr", "reversed", "round", "set", "sorted", "str", "sum",
+        "tuple", "type", "zip",
+    }
+)
+# Builtin value types whose methods run no user code (beyond their elements' dunders).
+BUILTIN_KINDS = frozenset(
+    {"str", "bytes", "int", "float", "bool", "complex", "NoneType", "list", "tuple", "dict", "set", "frozenset", "range"}
+)
+# Values that hash by value and compare equal only to builtin values (set/dict lookups agree with ==).
+HASHABLE = frozenset({"str", "bytes", "int", "float", "bool", "complex", "NoneType"})
+READ_METHODS = frozenset({"index", "count", "copy"})
+# Calls whose result is a fresh list or tuple nobody else holds.
+_FRESH_CALLS = frozenset({"list", "sorted", "tuple"})
+_FRESH_METHODS = frozenset({"split", "rsplit", "splitlines", "copy"})
+
+
+@dataclass(frozen=True)
+class Use:
+    kind: str  # "probe", "read", "append", "mutate", "escape", "rebind"
+    node: ast.Name
+    what: str  # for messages: "items.remove() at line 9"
+
+
+def describe(node: ast.AST) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def classify(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> Use:
+    """What a loop does with one occurrence of a name."""
+    line = f"line {name.lineno}"
+    if not isinstance(name.ctx, ast.Load):
+        return Use("rebind", name, f"{name.id} is rebound at {line}")
+    parent = parents.get(name)
+    if isinstance(parent, ast.Compare) and name in parent.comparators:
+        op = parent.ops[parent.comparators.index(name)]
+        return Use("probe" if isinstance(op, (ast.In, ast.NotIn)) else "read", name, line)
+    if isinstance(parent, (ast.Compare, ast.BoolOp, ast.If, ast.While, ast.IfExp)):
+        return Use("read", name, line)
+    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+        return Use("read", name, line)
+    if isinstance(parent, ast.Subscript) and parent.value is name:
+        kind = "read" if isinstance(parent.ctx, ast.Load) else "mutate"
+        return Use(kind, name, f"{describe(parent)} at {line}")
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is name:
+        return Use("read", name, line)
+    if isinstance(parent, ast.Attribute) and parent.value is name:
+        call = parents.get(parent)
+        called = isinstance(call, ast.Call) and call.func is parent
+        if called and parent.attr in READ_METHODS:
+            return Use("read", name, line)
+        if called and parent.attr == "append":
+            return Use("append", name, f"{name.id}.append() at {line}")
+        return Use("mutate", name, f"{name.id}.{parent.attr}{'()' if called else ''} at {line}")
+    if isinstance(parent, ast.Call) and name in parent.args and _called_name(parent) in SAFE_BUILTINS:
+        return Use("read", name, line)
+    what = f"{describe(parent)} at {line}" if parent is not None else line
+    return Use("escape", name, what)
+
+
+def _called_name(call: ast.Call) -> str:
+    return call.func.id if isinstance(call.func, ast.Name) else ""
+
+
+def _is_name(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def uses_in(loop: Loop, name: str) -> list[Use]:
+    parents = loop.parents()
+    return [classify(n, parents) for n in loop.repeated() if isinstance(n, ast.Name) and n.id == name]
+
+
+class FunctionFacts:
+    """Facts about one function, computed once per function and shared by its sites."""
+
+    def __init__(self, func: FunctionNode, tree: ast.Module) -> None:
+        self.func = func
+        self.tree = tree
+        self.env = infer.function_env(func)
+        self.params = {p.arg for p in params(func)}
+        self.bound = bindings(func)
+        self.declared = declared(func, ast.Global) | declared(func, ast.Nonlocal)
+        self.parents = parent_map(func)
+        self.names: dict[str, list[ast.Name]] = {}
+        for node in self.parents:
+            if isinstance(node, ast.Name):
+                self.names.setdefault(node.id, []).append(node)
+        self.own_scope = set(walk_scope(func))
+        for node in self.own_scope:  # loop variables drawn from .split() results are str or bytes
+            if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and self.bound[node.target.id] == 1:
+                kinds = elements_of(node.iter, self.env)
+                if kinds is not None and self.env.values.get(node.target.id) is None:
+                    self.env.values[node.target.id] = kinds
+
+    def shadowed(self, builtin: str) -> bool:
+        return builtin in self.bound or builtin in module_bindings(self.tree)
+
+    def owned(self, name: str) -> bool:
+        """A local bound only to fresh lists/tuples, never passed to unknown code or captured."""
+        if name in self.params or name in self.declared or name not in self.bound:
+            return False
+        for node in self.names.get(name, ()):
+            if node not in self.own_scope:
+                return False  # read or bound by a nested function: a closure can change it
+            if isinstance(node.ctx, ast.Store):
+                assign = self.parents.get(node)
+                if not (isinstance(assign, ast.Assign) and assign.targets == [node] and _fresh(assign.value)):
+                    return False
+            elif classify(node, self.parents).kind in ("escape", "rebind"):
+                return False
+        return True
+
+    def sequence_kinds(self, name: str) -> frozenset[str] | None:
+        """``{"list"}`` or ``{"tuple"}`` for a name provably holding one, from its assignments."""
+        known = self.env.values.get(name)
+        if known is not None or not self.owned(name):
+            return known
+        kinds: set[str] = set()
+        for node in self.names.get(name, ()):
+            assign = self.parents.get(node)
+            if isinstance(node.ctx, ast.Store) and isinstance(assign, ast.Assign):
+                kind = _fresh_kind(assign.value)
+                if kind is None:
+                    return None
+                kinds.add(kind)
+        return frozenset(kinds) or None
+
+    def elements(self, name: str) -> frozenset[str] | None:
+        """The types of everything a local list can hold: what it was built from and what is
+        appended or inserted anywhere in the function. None when not provable."""
+        if name in self.params or name in self.declared or not self.owned(name):
+            return None
+        found: list[frozenset[str] | None] = []
+        for node in self.names.get(name, ()):
+            parent = self.parents.get(node)
+            if isinstance(node.ctx, ast.Store) and isinstance(parent, ast.Assign):
+                found.append(elements_of(parent.value, self.env))
+            elif isinstance(parent, ast.Attribute) and parent.attr in ("append", "insert", "extend"):
+                call = self.parents.get(parent)
+                if isinstance(call, ast.Call) and call.args:
+                    arg = call.args[-1]
+                    found.append(
+                        elements_of(arg, self.env) if parent.attr == "extend" else infer.expr_types(arg, self.env)
+                    )
+            elif isinstance(parent, ast.Subscript) and not isinstance(parent.ctx, ast.Load):
+                found.append(None)
+        return infer.union(found)
+
+    def bound_before(self, loop: Loop, name: str) -> bool:
+        """True when ``name`` certainly has a value when the statement holding ``loop`` starts."""
+        if any(isinstance(n.ctx, ast.Del) for n in self.names.get(name, ())):
+            return False
+        if name in self.params:
+            return True
+        if name not in self.bound and name not in self.declared:
+            return name in module_bindings(self.tree)
+        for block, index in loop.path:
+            for stmt in block[:index]:
+                if isinstance(stmt, ast.Assign) and any(_is_name(t, name) for t in stmt.targets):
+                    return True
+                if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and _is_name(stmt.target, name):
+                    return True
+        return False
+
+
+def _fresh(value: ast.expr) -> bool:
+    return _fresh_kind(value) is not None
+
+
+def _fresh_kind(value: ast.expr) -> str | None:
+    """"list" or "tuple" when ``value`` builds a new one that nobody else holds."""
+    if isinstance(value, (ast.List, ast.ListComp)):
+        return "list"
+    if isinstance(value, ast.Tuple):
+        return "tuple"
+    if isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Name) and func.id in _FRESH_CALLS:
+            return "tuple" if func.id == "tuple" else "list"
+        if isinstance(func, ast.Attribute) and func.attr in _FRESH_METHODS:
+            return "list" if func.attr != "copy" else None
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        left, right = _fresh_kind(value.left), _fresh_kind(value.right)
+        return left if left == right else None
+    return None
+
+
+def elements_of(value: ast.expr, env: infer.Env) -> frozenset[str] | None:
+    """``infer.element_types``, plus one assumption: ``.split()``, ``.rsplit()`` and
+    ``.splitlines()`` give str or bytes pieces whatever the receiver (a bytearray would not)."""
+    func = value.func if isinstance(value, ast.Call) else None
+    if isinstance(func, ast.Attribute) and func.attr in ("split", "rsplit", "splitlines"):
+        receiver = infer.expr_types(func.value, env)
+        return receiver if receiver is not None and receiver <= {"str", "bytes"} else frozenset({"str", "bytes"})
+    return infer.element_types(value, env)
+
+
+_module: tuple[ast.Module, frozenset[str]] | None = None
+
+
+def module_bindings(tree: ast.Module) -> frozenset[str]:
+    """Names bound at module level (cached for the last module)."""
+    global _module
+    if _module is None or _module[0] is not tree:
+        _module = (tree, frozenset(bindings(tree)))
+    return _module[1]
+
+
+@dataclass(frozen=True)
+class Stability:
+    """Whether a name keeps its value and contents while a loop runs, as facts for ``refuse``."""
+
+    name: str
+    blocker: str | None  # a hazard no runtime evidence can lift
+    calls: tuple[tuple[str, str], ...]  # unvouched calls in the loop: (text, receiver name or "")
+
+    def refusal(self, evidence: Evidence | None) -> str | None:
+        if self.blocker is not None:
+            return self.blocker
+        for text, receiver in self.calls:
+            kinds = evidence.value_types.get(receiver) if evidence and receiver else None
+            if kinds is None or not kinds <= BUILTIN_KINDS:
+                return f"the call {text} in the loop may change {self.name}"
+        return None
+
+    def as_facts(self) -> tuple[tuple[str, object], ...]:
+        return (("stable_blocker", self.blocker), ("stable_calls", self.calls))
+
+
+def stability(facts: FunctionFacts, loop: Loop, name: str, allow: Iterable[str] = ("probe", "read")) -> Stability:
+    """Does ``name`` stay the same object with the same contents through every iteration of
+    ``loop``? ``allow`` lists the kinds of use the caller's rewrite handles itself."""
+    allowed = set(allow)
+    for use in uses_in(loop, name):
+        if use.kind in allowed:
+            continue
+        if use.kind == "rebind":
+            return Stability(name, use.what, ())
+        if use.kind in ("mutate", "append"):
+            return Stability(name, f"{name} is changed in the loop ({use.what})", ())
+        return Stability(name, f"{name} is passed to {use.what} in the loop, which may change it", ())
+    if facts.owned(name):
+        return Stability(name, None, ())
+    for node in loop.repeated():
+        if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
+            return Stability(name, f"the loop suspends ({describe(node)}); other code may change {name} meanwhile", ())
+    unvouched: list[tuple[str, str]] = []
+    for node in loop.repeated():
+        if isinstance(node, ast.Call) and not _harmless(node, facts):
+            func = node.func
+            receiver = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+            unvouched.append((f"{describe(func)}()", receiver))
+    return Stability(name, None, tuple(dict.fromkeys(unvouched)))
+
+
+def _harmless(call: ast.Call, facts: FunctionFacts) -> bool:
+    """A call that cannot run code which reaches a list it is not given."""
+    func = call.func
+    if any(k.arg == "key" and not _plain_key(k.value) for k in call.keywords):
+        return False
+    if isinstance(func, ast.Name):
+        return func.id in SAFE_BUILTINS and not facts.shadowed(func.id)
+    if isinstance(func, ast.Attribute):
+        if isinstance(func.value, ast.Constant):
+            return True  # a method of a str/bytes literal: ", ".join(...)
+        kinds = infer.expr_types(func.value, facts.env)
+        return kinds is not None and kinds <= BUILTIN_KINDS
+    return False
+
+
+def _plain_key(key: ast.expr) -> bool:
+    """A ``key=`` function kaizen can see into: a call-free lambda, a safe builtin, ``str.lower``."""
+    if isinstance(key, ast.Lambda):
+        return not any(isinstance(n, ast.Call) for n in ast.walk(key.body))
+    if isinstance(key, ast.Attribute) and isinstance(key.value, ast.Name):
+        return key.value.id in ("str", "bytes")
+    return isinstance(key, ast.Name) and key.id in SAFE_BUILTINS

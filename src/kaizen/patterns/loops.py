@@ -1,0 +1,198 @@
+"""The loops of a module, found fast, with what a hoisting rewrite needs to know about each.
+
+Walking every ``ast`` node of a large code base costs as much as parsing it, so this index walks
+statements only, and skips every statement whose lines contain neither ``for`` nor ``while``
+(found with one regex pass over the text). Expressions are entered only in statements that may
+hold a comprehension. The result is cached for the last module asked about, so the detectors of
+several patterns share one pass.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
+LoopNode = ast.For | ast.AsyncFor | ast.While | Comprehension
+Block = list[ast.stmt]
+
+_KEYWORD = re.compile(r"\b(?:for|while)\b")
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+# Calls that consume a generator expression on the spot: its loop runs before the statement ends.
+_CONSUMERS = frozenset(
+    {"all", "any", "dict", "frozenset", "list", "max", "min", "next", "set", "sorted", "sum", "tuple", "join"}
+)
+
+
+@dataclass(eq=False)
+class Loop:
+    """One loop inside a function: a ``for``/``while`` statement or a comprehension."""
+
+    node: LoopNode
+    function: FunctionNode | None  # None at module or class level
+    qualname: str | None  # "Cls.method", "outer.inner"
+    parent: Loop | None  # the enclosing loop in the same function
+    stmt: ast.stmt  # the statement that holds the loop (the loop itself for for/while)
+    path: tuple[tuple[Block, int], ...]  # (block, index) from the function body down to ``stmt``
+    lazy: bool = False  # a generator expression that may run after its statement
+    _nodes: list[ast.AST] | None = field(default=None, repr=False)
+    _parents: dict[ast.AST, ast.AST] | None = field(default=None, repr=False)
+
+    @property
+    def block(self) -> Block:
+        return self.path[-1][0]
+
+    def chain(self) -> Iterator[Loop]:
+        """This loop, then the loops around it, innermost first."""
+        loop: Loop | None = self
+        while loop is not None:
+            yield loop
+            loop = loop.parent
+
+    def repeated(self) -> list[ast.AST]:
+        """The parts that run once per iteration (with everything under them): the target and
+        body of a ``for``, the test and body of a ``while``, the element, conditions and inner
+        clauses of a comprehension. The ``else`` clause and the first iterable run once."""
+        if self._nodes is None:
+            self._nodes, self._parents = [], {}
+            for part in _repeated_parts(self.node):
+                self._nodes.append(part)
+                for node in ast.walk(part):
+                    for child in ast.iter_child_nodes(node):
+                        self._parents[child] = node
+                        self._nodes.append(child)
+        return self._nodes
+
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        """Child → parent for the nodes of ``repeated()``."""
+        self.repeated()
+        assert self._parents is not None
+        return self._parents
+
+
+def _repeated_parts(node: LoopNode) -> list[ast.AST]:
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        return [node.target, *node.body]
+    if isinstance(node, ast.While):
+        return [node.test, *node.body]
+    first, *rest = node.generators
+    parts: list[ast.AST] = [first.target, *first.ifs, *rest]
+    if isinstance(node, ast.DictComp):
+        return [*parts, node.key, node.value]
+    return [*parts, node.elt]
+
+
+@dataclass
+class _Context:
+    function: FunctionNode | None
+    qualname: str | None
+    prefix: str  # qualified-name prefix for definitions inside
+    loop: Loop | None
+    path: tuple[tuple[Block, int], ...]
+
+
+class _Index:
+    def __init__(self, tree: ast.Module, source: str) -> None:
+        self.keyword_lines = [
+            n
+            for n, line in enumerate(source.splitlines(), 1)
+            if ("for" in line or "while" in line) and _KEYWORD.search(line)
+        ]
+        self.loops: list[Loop] = []
+        self.block(tree.body, _Context(None, None, "", None, ()))
+
+    def spans_keyword(self, node: ast.stmt | ast.expr) -> bool:
+        i = bisect.bisect_left(self.keyword_lines, node.lineno)
+        return i < len(self.keyword_lines) and self.keyword_lines[i] <= (node.end_lineno or node.lineno)
+
+    def block(self, stmts: Block, ctx: _Context) -> None:
+        for i, stmt in enumerate(stmts):
+            if self.spans_keyword(stmt):
+                self.stmt(stmt, _Context(ctx.function, ctx.qualname, ctx.prefix, ctx.loop, (*ctx.path, (stmts, i))))
+
+    def stmt(self, stmt: ast.stmt, ctx: _Context) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            name = f"{ctx.prefix}{stmt.name}"
+            self.block(stmt.body, _Context(stmt, name, f"{name}.", None, ()))
+        elif isinstance(stmt, ast.ClassDef):
+            name = f"{ctx.prefix}{stmt.name}"
+            self.block(stmt.body, _Context(None, None, f"{name}.", None, ()))
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            loop = Loop(stmt, ctx.function, ctx.qualname, ctx.loop, stmt, ctx.path)
+            self.loops.append(loop)
+            if isinstance(stmt, ast.While):
+                self.expressions([stmt.test], stmt, ctx, loop)
+            else:
+                self.expressions([stmt.iter], stmt, ctx, ctx.loop)
+            self.block(stmt.body, _Context(ctx.function, ctx.qualname, ctx.prefix, loop, ctx.path))
+            self.block(stmt.orelse, ctx)
+        else:
+            headers = [v for v in _header_values(stmt)]
+            self.expressions(headers, stmt, ctx, ctx.loop)
+            for sub in _sub_blocks(stmt):
+                self.block(sub, ctx)
+
+    def expressions(self, roots: list[ast.AST], stmt: ast.stmt, ctx: _Context, loop: Loop | None) -> None:
+        """Record the comprehensions under ``roots`` (lambdas are skipped: their body runs later)."""
+        stack: list[tuple[ast.AST, ast.AST | None, Loop | None]] = [
+            (r, None, loop) for r in roots if not isinstance(r, (ast.stmt, ast.expr)) or self.spans_keyword(r)
+        ]
+        while stack:
+            node, parent, around = stack.pop()
+            if isinstance(node, ast.Lambda):
+                continue
+            if isinstance(node, _COMPREHENSIONS):
+                lazy = isinstance(node, ast.GeneratorExp) and not _consumed(node, parent)
+                comp = Loop(node, ctx.function, ctx.qualname, around, stmt, ctx.path, lazy=lazy)
+                self.loops.append(comp)
+                first = node.generators[0]
+                stack.append((first.iter, node, around))
+                stack.extend((part, node, comp) for part in _repeated_parts(node))
+                continue
+            stack.extend((child, node, around) for child in ast.iter_child_nodes(node))
+
+
+def _consumed(genexp: ast.GeneratorExp, parent: ast.AST | None) -> bool:
+    if not isinstance(parent, ast.Call) or genexp not in parent.args:
+        return False
+    func = parent.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return name in _CONSUMERS
+
+
+def _header_values(stmt: ast.stmt) -> Iterator[ast.AST]:
+    """The expressions of a statement that are not inside one of its statement blocks."""
+    for name, value in ast.iter_fields(stmt):
+        if name in ("body", "orelse", "finalbody", "handlers", "cases", "decorator_list"):
+            continue
+        if isinstance(value, list):
+            yield from (v for v in value if isinstance(v, ast.AST))
+        elif isinstance(value, ast.AST):
+            yield value
+
+
+def _sub_blocks(stmt: ast.stmt) -> Iterator[Block]:
+    for name in ("body", "orelse", "finalbody"):
+        value = getattr(stmt, name, None)
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+            yield value
+    for handler in getattr(stmt, "handlers", ()):
+        yield handler.body
+    for case in getattr(stmt, "cases", ()):
+        yield case.body
+
+
+_last: tuple[ast.Module, _Index] | None = None
+
+
+def module_loops(tree: ast.Module, source: str) -> list[Loop]:
+    """Every loop of the module, outer loops before the loops they contain."""
+    global _last
+    if _last is None or _last[0] is not tree:
+        _last = (tree, _Index(tree, source))
+    return _last[1].loops

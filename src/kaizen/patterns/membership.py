@@ -1,0 +1,88 @@
+"""Hashability facts shared by the rewrites that swap a list scan for a set or dict lookup.
+
+A set lookup agrees with a list scan only when the elements and the value looked up hash
+consistently with ``==`` and are hashable at all. Detection records what it can prove statically;
+``refuse`` fills the gaps from runtime evidence (element types of a collection, value types of a
+name or expression) and names the gap when neither proves it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from kaizen.patterns import infer
+from kaizen.patterns.base import Evidence
+from kaizen.patterns.flow import HASHABLE, FunctionFacts, elements_of
+from kaizen.patterns.loops import Loop
+
+Kinds = frozenset[str]
+
+
+@dataclass(frozen=True)
+class ProbeFacts:
+    """A value looked up in the collection: its source text, its provable types, and the name of
+    the collection it is drawn from when it is a loop variable (for element-type evidence)."""
+
+    text: str
+    kinds: Kinds | None
+    source: str = ""
+
+
+def loop_env(ff: FunctionFacts, loop: Loop) -> infer.Env | None:
+    """What is known about names inside ``loop``, comprehension variables included."""
+    env = ff.env
+    for around in reversed(list(loop.chain())):
+        if isinstance(around.node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            env = infer.Env(dict(env.values), dict(env.elements))
+            for gen in around.node.generators:
+                if not isinstance(gen.target, ast.Name):
+                    return None
+                env.values[gen.target.id] = elements_of(gen.iter, env)
+    return env
+
+
+def _iterables(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        return [(node.target, node.iter)]
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        return [(g.target, g.iter) for g in node.generators]
+    return []
+
+
+def probe_facts(expr: ast.expr, loop: Loop, env: infer.Env | None) -> ProbeFacts:
+    kinds = infer.expr_types(expr, env) if env is not None else None
+    source = ""
+    if isinstance(expr, ast.Name):
+        for around in loop.chain():
+            for target, iterable in _iterables(around.node):
+                if isinstance(target, ast.Name) and target.id == expr.id and isinstance(iterable, ast.Name):
+                    source = source or iterable.id
+    return ProbeFacts(ast.unparse(expr), kinds, source)
+
+
+def _seen(table: dict[str, Kinds] | None, key: str) -> Kinds | None:
+    kinds = table.get(key) if table is not None and key else None
+    return kinds or None  # an empty set of seen types proves nothing
+
+
+def element_refusal(name: str, elements: Kinds | None, evidence: Evidence | None) -> str | None:
+    """Why the elements of ``name`` cannot go into a set or dict, or None when they can."""
+    kinds = elements if elements is not None else _seen(evidence.element_types if evidence else None, name)
+    if kinds is None:
+        return "elements may be unhashable: element type unknown"
+    if not kinds <= HASHABLE:
+        return f"elements may be unhashable or compare unlike a set: element types {', '.join(sorted(kinds))}"
+    return None
+
+
+def probe_refusal(probe: ProbeFacts, evidence: Evidence | None) -> str | None:
+    """Why looking ``probe`` up in a set or dict could differ from a list scan, or None."""
+    kinds = probe.kinds
+    if kinds is None and evidence is not None:
+        kinds = _seen(evidence.value_types, probe.text) or _seen(evidence.element_types, probe.source)
+    if kinds is None:
+        return f"the value looked up ({probe.text}) may be unhashable: its type is unknown"
+    if not kinds <= HASHABLE:
+        return f"the value looked up ({probe.text}) may be unhashable: types {', '.join(sorted(kinds))}"
+    return None
