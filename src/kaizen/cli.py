@@ -168,6 +168,17 @@ def status(fmt: str) -> int:
 
 
 @cli.command()
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--run", "run_id", default=None, help="Night to report on [default: the latest].")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write only this format here ('-' for stdout) instead of both into .kaizen/reports/<run>/.")
+def report(fmt: str, run_id: str | None, output: Path | None) -> int:
+    """The morning report of a night: summary, trend, every try and its evidence, kept diffs."""
+    from kaizen.commands import report as command
+
+    return command.run(Path.cwd(), fmt=fmt, run_id=run_id, output=output)
+
+
+@cli.command()
 @click.option("--max-iterations", type=click.IntRange(1, 1000), default=12, show_default=True, help="Candidates to try.")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None, help="Put the demo repository here instead of a temp dir.")
 def demo(max_iterations: int, keep: Path | None) -> int:
