@@ -170,6 +170,8 @@ def _call_types(node: ast.Call, env: Env) -> Types | None:
         return None
     if isinstance(func, ast.Attribute):
         receiver = expr_types(func.value, env)
+        if receiver is not None and receiver <= {"int", "bool"} and func.attr == "to_bytes":
+            return frozenset({"bytes"})
         if receiver is not None and len(receiver) == 1 and receiver <= {"str", "bytes"}:
             if func.attr in _STR_METHODS_SAME:
                 return receiver
@@ -221,11 +223,13 @@ def scoped_env(env: Env, generators: list[ast.comprehension]) -> Env | None:
     return inner
 
 
-def function_env(func: FunctionNode, extra: Env | None = None) -> Env:
+def function_env(func: FunctionNode | ast.Module, extra: Env | None = None) -> Env:
     """Types of a function's parameters (annotations, then ``extra``) and of its locals, found by
-    iterating the assignments to a fixed point; a name with any unknown assignment is unknown."""
+    iterating the assignments to a fixed point; a name with any unknown assignment is unknown.
+    Given a module, the same for its global names."""
     env = Env()
-    for p in params(func):
+    for p in params(func) if not isinstance(func, ast.Module) else []:
+        assert not isinstance(func, ast.Module)
         value, elems = annotation_types(p.annotation)
         if p is func.args.vararg:
             value, elems = frozenset({"tuple"}), value
@@ -239,6 +243,10 @@ def function_env(func: FunctionNode, extra: Env | None = None) -> Env:
     for node in walk_scope(func):
         for name, kind, source in _assignments(node):
             sources.setdefault(name, []).append((kind, source))
+    for name, srcs in sources.items():  # an annotated local promises its elements like a parameter
+        promised = [annotation_types(a)[1] for kind, a in srcs if kind == "annotation" and isinstance(a, ast.expr)]
+        if promised and name not in env.elements and all(p == promised[0] for p in promised):
+            env.elements[name] = promised[0]
     initial = dict(env.values)  # a parameter's own promise is one more source of its types
     for name in sources:
         env.values.setdefault(name, frozenset())  # bottom: nothing seen yet

@@ -6,6 +6,7 @@ from kaizen.patterns.append_comprehension import AppendComprehension
 from kaizen.patterns.base import Pattern
 from kaizen.patterns.list_as_queue import ListAsQueue
 from kaizen.patterns.membership_in_loop import MembershipInLoop
+from kaizen.patterns.quadratic_accumulation import QuadraticAccumulation
 from kaizen.patterns.recursion_cache import RecursionCache
 from kaizen.patterns.resort_insort import ResortInsort
 from kaizen.patterns.sorted_min_max import SortedMinMax
@@ -15,6 +16,7 @@ PATTERNS: tuple[Pattern, ...] = (
     MembershipInLoop(),
     RecursionCache(),
     ListAsQueue(),
+    QuadraticAccumulation(),
     SortedMinMax(),
     SumOfLists(),
     ResortInsort(),
