@@ -19,10 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from kaizen.analyze.complexity import FunctionShape, shape_at
 from kaizen.measure.hotspots import FunctionStats, Profile
-from kaizen.patterns.base import Finding
+
+if TYPE_CHECKING:  # the pattern base pulls in libcst (~1 s); ranking only reads a Finding's fields
+    from kaizen.patterns.base import Finding
 
 # Fraction of the enclosing function's time a rewrite of this shape typically saves on a hot path.
 # Set from the size of the change in order of growth each rewrite makes (an O(n·m) join → O(n+m)

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 from kaizen import git
+from kaizen.analyze.detect import PARSE_ERROR_ID
 from kaizen.analyze.rank import Candidate, Weights, combine, rank
+from kaizen.analyze.scan import scan
 from kaizen.analyze.shapes import read_shapes
 from kaizen.commands.profile import choose, profile_all
 from kaizen.config import load_config
@@ -19,9 +21,9 @@ from kaizen.present import console as out
 
 
 def scan_findings(root: Path, source: tuple[str, ...]) -> tuple[Finding, ...]:
-    from kaizen.analyze.scan import scan  # the pattern scanner (the catalogue's entry point)
-
-    return tuple(scan(root, list(resolve_source(root, source))).findings)
+    """The catalogue's findings in the source paths; unparsable files (KZ000) are not candidates."""
+    report = scan(root, list(resolve_source(root, source)))
+    return tuple(f for f in report.findings if f.pattern_id != PARSE_ERROR_ID)
 
 
 def run(cwd: Path, *, names: tuple[str, ...], fmt: str, limit: int) -> int:

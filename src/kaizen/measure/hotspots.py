@@ -227,6 +227,8 @@ def build_profile(
                 own[refs[-1]] = own.get(refs[-1], 0.0) + seconds
         processes.append(ProcessStacks(process.argv, tuple(stacks)))
 
+    for ref in calls or {}:
+        total.setdefault(ref, 0.0)  # counted but never sampled: listed, with no time
     base = max(wall, sampled) or 1.0
     stats = [
         FunctionStats(
