@@ -49,27 +49,32 @@ def _load_stat_profile(search: list[str]) -> object | None:
             path = os.path.join(folder, "low_level", "stat_profile" + suffix)
             if not os.path.exists(path):
                 continue
-            loader = machinery.ExtensionFileLoader("stat_profile", path)
-            spec = machinery.ModuleSpec("stat_profile", loader, origin=path)
-            module = loader.create_module(spec)
-            loader.exec_module(module)
-            return module
+            try:
+                loader = machinery.ExtensionFileLoader("stat_profile", path)
+                spec = machinery.ModuleSpec("stat_profile", loader, origin=path)
+                module = loader.create_module(spec)
+                loader.exec_module(module)
+            except (ImportError, OSError):
+                continue  # built for another interpreter: try the next one
+            if hasattr(module, "get_frame_info") and hasattr(module, "setstatprofile"):
+                return module  # pyinstrument >= 4: the interface this file uses
     return None
 
 
 def _pyinstrument_folders() -> list[str]:
+    """kaizen's own pyinstrument first (the version it is tested with), then the project's."""
     import importlib.machinery as machinery
 
     folders: list[str] = []
+    ours = os.environ.get("KAIZEN_PYINSTRUMENT_DIR")
+    if ours:
+        folders.append(ours)
     try:
         spec = machinery.PathFinder.find_spec("pyinstrument")  # finds, does not import
     except (ImportError, ValueError):
         spec = None
     if spec is not None and spec.submodule_search_locations:
-        folders.extend(spec.submodule_search_locations)
-    fallback = os.environ.get("KAIZEN_PYINSTRUMENT_DIR")
-    if fallback:
-        folders.append(fallback)
+        folders.extend(f for f in spec.submodule_search_locations if f != ours)
     return folders
 
 
