@@ -245,3 +245,11 @@ def init_repo(path: Path) -> str:
     """A new repository at ``path`` with everything in it committed (used by `kaizen demo`)."""
     _git(["init", "-q", "-b", "main"], path)
     return commit_all(path, "slowshop: the example project as it was")
+
+
+def delete_branch_if_at(root: Path, name: str, sha: str) -> bool:
+    """Delete ``name`` only if it still points at ``sha`` (a night that kept nothing)."""
+    if branch_exists(root, name) and branch_sha(root, name) == sha:
+        _git(["branch", "-D", name], root)
+        return True
+    return False

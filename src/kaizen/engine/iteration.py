@@ -3,6 +3,7 @@ VALIDATE and COMMIT_CHANGES. Each returns an Outcome; a rejection is recorded wi
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import defaultdict
 from typing import TYPE_CHECKING
@@ -52,23 +53,24 @@ def identify(night: Night, deadline: Deadline) -> Outcome:
     shapes = read_shapes(best, sorted({f.path for f in findings}))
     if night.profiled_sha != night.best_sha:
         night.say("info", f"profiling {len(night.config.benchmarks)} benchmark(s) on {night.best_sha[:10]}")
-        totals: dict[str, Candidate] = {}
-        scores: dict[str, float] = defaultdict(float)
+        night.profiles = []
         for bench in night.config.benchmarks.values():
             profile = profile_benchmark(best, bench, source, deadline.timeout(night.config.benchmark_timeout))
             for warning in profile.warnings:
                 night.say("warn", f"{bench.name}: {warning}")
-            wall = night.baseline[bench.name].median if bench.name in night.baseline else None
-            for c in rank(findings, profile, night.weights, shapes=shapes, wall=wall):
-                k = c.key
-                scores[k] += c.score
-                if k not in totals or (c.hot_share or 0) > (totals[k].hot_share or 0):
-                    totals[k] = c
+            night.profiles.append((bench.name, profile))
             record_hotspots(night, profile.functions[:HOTSPOTS_KEPT], shapes)
-        night.ranked = [_with_score(c, scores[k]) for k, c in totals.items()]
         night.profiled_sha = night.best_sha
-    else:  # same code as last profile: re-rank the fresh findings with the adapted weights
-        night.ranked = rank(findings, None, night.weights, shapes=shapes)
+    # Every benchmark's profile ranks the findings; a place's score is what it saves over all of them.
+    best_of: dict[str, Candidate] = {}
+    scores: dict[str, float] = defaultdict(float)
+    for name, profile in night.profiles or [("", None)]:
+        wall = night.baseline[name].median if name in night.baseline else None
+        for c in rank(findings, profile, night.weights, shapes=shapes, wall=wall):
+            scores[c.key] += c.score
+            if c.key not in best_of or (c.hot_share or 0) > (best_of[c.key].hot_share or 0):
+                best_of[c.key] = c
+    night.ranked = [dataclasses.replace(c, score=scores[k]) for k, c in best_of.items()]
     keyed = candidate_keys(night.ranked)
     for key, c in keyed.items():
         f = c.finding
@@ -95,12 +97,6 @@ def identify(night: Night, deadline: Deadline) -> Outcome:
     share = f"{chosen.hot_share:.0%} of the time" if chosen.hot_share is not None else "not profiled"
     night.say("info", f"iteration {night.iteration}: trying {f.pattern_id} {f.name} at {f.path}:{f.line} in {f.function or '<module>'} ({share}, {len(untried)} untried)")
     return Outcome.OK
-
-
-def _with_score(c: Candidate, score: float) -> Candidate:
-    import dataclasses
-
-    return dataclasses.replace(c, score=score)
 
 
 def record_hotspots(night: Night, functions: tuple[object, ...], shapes: dict[str, tuple[object, ...]]) -> None:
@@ -203,6 +199,7 @@ def commit(night: Night, deadline: Deadline) -> Outcome:
     )
     night.history.update("candidates", {"id": cur.row}, status="kept", reason=cur.decision_detail)
     night.discoveries += 1
+    night.log_iteration(f"kept {sha[:10]}", cur.decision_detail)
     _learn(night, kept=True, reason="faster")
     night.say("info", f"kept {sha[:10]}: {f.pattern_id} at {f.path}:{f.line} ({cur.decision_detail})")
     night.current = None
@@ -222,6 +219,7 @@ def reject(night: Night, reason: str, detail: str) -> Outcome:
         tests_run=cur.tests_run, evidence=dict(cur.evidence), diff=cur.diff, at=time.time(), confirmed=None,
     )
     night.history.update("candidates", {"id": cur.row}, status="rejected", reason=full)
+    night.log_iteration("rejected", full)
     _learn(night, kept=False, reason=reason)
     night.say("info", f"rejected {cur.candidate.finding.pattern_id} at {cur.candidate.finding.location}: {full}")
     return Outcome.REJECTED

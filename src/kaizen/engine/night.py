@@ -22,6 +22,7 @@ from kaizen.engine import iteration
 from kaizen.engine.driver import Deadline, Stalled
 from kaizen.engine.states import Outcome, State
 from kaizen.errors import KaizenError
+from kaizen.measure.hotspots import Profile
 from kaizen.measure.pairs import BenchmarkFailure, Measurement, PairSettings, Side, measure_pairs
 from kaizen.measure.resources import ResourceGuard
 from kaizen.record import views
@@ -93,6 +94,7 @@ class Night:
     current: Current | None = None
     profiled_sha: str | None = None
     ranked: list[Candidate] = field(default_factory=list)
+    profiles: list[tuple[str, Profile]] = field(default_factory=list)
     last_checkpoint: float = 0.0
     stop_reason: str | None = None
     guard: ResourceGuard | None = None
@@ -145,6 +147,15 @@ class Night:
             before_run=before_run,
         )
 
+    def log_iteration(self, outcome: str, detail: str) -> None:
+        """One line per tried candidate in ``optimization_iterations.log`` (grep- and tail-friendly)."""
+        assert self.current is not None
+        f = self.current.candidate.finding
+        stamp = dt.datetime.now().isoformat(timespec="seconds")
+        views.append_line(self.kdir / views.ITERATIONS_LOG,
+                          f"{stamp} run={self.run_id} iteration={self.iteration} {outcome} {f.pattern_id} {f.name} "
+                          f"{f.path}:{f.line} {f.function or '<module>'} | {detail}")
+
     def elapsed(self) -> float:
         return self.clock() - self.started_at
 
@@ -188,6 +199,8 @@ class Night:
                                 noise_floor=base.noise_floor, aa=list(aa), samples=list(samples), import_s=None)
             self.say("info", f"{bench.name}: median {base.median * 1000:.1f} ms, peak RSS {base.peak_rss / 2**20:.0f} MiB, noise floor {base.noise_floor:.1%} at {self.config.max_pairs} pairs")
         self.set_parameter("improvement_threshold", None, self.threshold, "start value")
+        self.iteration = 1
+        self.history.update("runs", {"id": self.run_id}, iteration=self.iteration)
         self.write_views()
         return Outcome.OK
 
@@ -197,8 +210,8 @@ class Night:
             assert self.cand_dir is not None
             git.reset_hard(self.cand_dir, self.best_sha)
             self.current = None
-        self.iteration += 1
-        self.history.update("runs", {"id": self.run_id}, iteration=self.iteration)
+        done = self.iteration
+        self.history.update("runs", {"id": self.run_id}, iteration=done)
         if self.outcomes:
             change = adapt.adapt_threshold(self.threshold, self.outcomes)
             if change is not None:
@@ -208,12 +221,14 @@ class Night:
         if self.clock() - self.last_checkpoint >= self.config.checkpoint_interval:
             self.checkpoint()
         self.wait_while_paused()
-        if self.iteration >= self.options.max_iterations:
+        if done >= self.options.max_iterations:
             self.stop_reason = f"iteration budget reached ({self.options.max_iterations})"
             return Outcome.STOP
         if self.elapsed() >= self.options.hours * 3600:
             self.stop_reason = f"time budget reached ({self.options.hours:g} h)"
             return Outcome.STOP
+        self.iteration = done + 1
+        self.history.update("runs", {"id": self.run_id}, iteration=self.iteration)
         return Outcome.OK
 
     def wait_while_paused(self) -> None:

@@ -182,3 +182,6 @@ def _stop(night: Night, status: str, reason: str) -> None:
         pass
     finally:
         _cleanup_worktrees(night)
+        if night.discoveries == 0 and night.iteration <= 1:
+            # failed before keeping anything: don't leave an empty branch behind
+            git.delete_branch_if_at(night.root, night.branch, night.start_sha)
