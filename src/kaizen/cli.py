@@ -88,6 +88,23 @@ def bench(base: str, head: str, benchmarks: tuple[str, ...], max_pairs: int | No
 
 
 @cli.command()
+@click.option("--base", default=None, help="Revision to compare against, measured interleaved with head (e.g. origin/main).")
+@click.option("--head", default="HEAD", show_default=True, help="Revision to guard.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the board in --format here (the text board still goes to stdout).")
+@click.option("--baseline-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Compare head with results stored by --save-baseline instead of measuring base (less trustworthy: not interleaved).")
+@click.option("--save-baseline", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Store head's results here for later --baseline-file runs.")
+def gate(base: str | None, head: str, fmt: str, output: Path | None, baseline_file: Path | None, save_baseline: Path | None) -> int:
+    """Fail CI on a real regression: tests, benchmarks, memory, import time, new findings as a RED/YELLOW/GREEN board.
+
+    Exit 0 when green or yellow, 1 when red, 2 on an error. Thresholds: [tool.kaizen.gate].
+    """
+    from kaizen.commands import gate as command
+
+    return command.run(Path.cwd(), base=base, head=head, fmt=fmt, output=output, baseline_file=baseline_file, save_baseline=save_baseline)
+
+
+@cli.command()
 @click.option("--benchmark", "benchmarks", multiple=True, help="Only this benchmark (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "speedscope"]), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to this file instead of stdout.")

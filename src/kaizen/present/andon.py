@@ -57,7 +57,8 @@ class GateReport:
 
 
 def render_text(con: Console, report: GateReport) -> None:
-    con.print(Text.assemble("kaizen gate: ", (report.level.value, _STYLE[report.level]), f"   {report.where()}"))
+    # soft_wrap: one signal per line even in an 80-column CI log (long lines overflow, never wrap)
+    con.print(Text.assemble("kaizen gate: ", (report.level.value, _STYLE[report.level]), f"   {report.where()}"), soft_wrap=True)
     width = max((len(s.name) for s in report.signals), default=5)
     for s in report.signals:
         con.print(
@@ -66,10 +67,11 @@ def render_text(con: Console, report: GateReport) -> None:
                 (f"{s.level.value:<6}", _STYLE[s.level]),
                 f"  {s.name:<{width}}  {s.figure}",
                 (f"  — {s.rule}", "dim"),
-            )
+            ),
+            soft_wrap=True,
         )
     for note in report.notes:
-        con.print(Text(f"  note: {note}"))
+        con.print(Text(f"  note: {note}"), soft_wrap=True)
 
 
 def _cell(text: str) -> str:
