@@ -269,7 +269,7 @@ def _one_line(exc: ValidationError, path: Path, where: str) -> str:
         close = difflib.get_close_matches(name, pool, n=1)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         return f"{path.name}: unknown key `{key}` in {where}{hint}; remove it or fix its spelling"
-    expected = _EXPECTED.get(loc[0] if loc else "", None)
+    expected = _EXPECTED.get(loc[0] if loc else "")
     got = error.get("input")
     message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     shown = f"; got {got!r}" if got is not None and not isinstance(got, dict) else ""

@@ -132,7 +132,7 @@ def test_night_keeps_a_faster_join_that_passes_the_tests(night: tuple[Path, subp
     assert branch.startswith("perf/kaizen-")
     subjects = git(repo, "log", "--format=%s", f"main..{branch}").splitlines()
     assert any(s.startswith("perf(KZ101): attach in shop/orders.py") for s in subjects), subjects
-    body = git(repo, "log", "-1", "--format=%B", f"--grep=KZ101", branch)
+    body = git(repo, "log", "-1", "--format=%B", "--grep=KZ101", branch)
     assert "99% CI" in body and "p=" in body and "pairs" in body and "noise floor" in body and "Tests: passed" in body
     sha = git(repo, "log", "-1", "--format=%H", "--grep=KZ101", branch)
     db = history(repo)
@@ -170,8 +170,7 @@ def test_users_tree_is_byte_identical_and_the_night_leaves_its_files(night: tupl
     state = json.loads((kdir / "optimization_state.json").read_text())
     metrics = json.loads((kdir / "kaizen_metrics.json").read_text())
     assert state["schema_version"] == 1 and state["kept"] >= 1
-    assert metrics["improvement_history"] and metrics["improvement_history"][0]["pattern"] == "KZ101" or any(
-        h["pattern"] == "KZ101" for h in metrics["improvement_history"])
+    assert any(h["pattern"] == "KZ101" for h in metrics["improvement_history"])
     assert list((kdir / "checkpoints").iterdir())
     run_id = state["run_id"]
     assert (kdir / "reports" / run_id / "KAIZEN_REPORT.md").exists()

@@ -8,7 +8,14 @@ from pathlib import Path
 from kaizen import git
 from kaizen.config import Benchmark, Config, load_config
 from kaizen.errors import KaizenError
-from kaizen.measure.pairs import BenchmarkFailure, Measurement, PairEvent, PairSettings, Side, measure_pairs
+from kaizen.measure.pairs import (
+    BenchmarkFailure,
+    Measurement,
+    PairEvent,
+    PairSettings,
+    Side,
+    measure_pairs,
+)
 from kaizen.present import console as out
 from kaizen.present import verdicts
 

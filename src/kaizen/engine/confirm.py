@@ -113,7 +113,7 @@ def finish(night: Night) -> None:
     night.history.update("runs", {"id": night.run_id}, final=json.dumps(final), status=status, finished_at=time.time(),
                          stop_reason=night.stop_reason)
     night.write_views()
-    md, html = write_reports(night.kdir, night.run_id)
+    md, _html = write_reports(night.kdir, night.run_id)
     night.say("info", f"report: {md}")
     night.checkpoint()
     for path in (night.best_dir, night.cand_dir):

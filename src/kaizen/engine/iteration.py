@@ -6,9 +6,11 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from kaizen import git
+from kaizen.analyze.complexity import FunctionShape, shape_at
 from kaizen.analyze.rank import Candidate, rank
 from kaizen.analyze.scan import scan
 from kaizen.analyze.shapes import read_shapes
@@ -16,6 +18,7 @@ from kaizen.decide import adapt, fdr
 from kaizen.decide.policy import BenchmarkResult, decide
 from kaizen.engine.driver import Deadline
 from kaizen.engine.states import Outcome
+from kaizen.measure.hotspots import FunctionStats, Profile
 from kaizen.measure.pairs import BenchmarkFailure, Side, measure_pairs
 from kaizen.measure.profile import profile_benchmark
 from kaizen.transform.apply import Applied, Refused, apply_one
@@ -55,16 +58,17 @@ def identify(night: Night, deadline: Deadline) -> Outcome:
         night.say("info", f"profiling {len(night.config.benchmarks)} benchmark(s) on {night.best_sha[:10]}")
         night.profiles = []
         for bench in night.config.benchmarks.values():
-            profile = profile_benchmark(best, bench, source, deadline.timeout(night.config.benchmark_timeout))
-            for warning in profile.warnings:
+            fresh = profile_benchmark(best, bench, source, deadline.timeout(night.config.benchmark_timeout))
+            for warning in fresh.warnings:
                 night.say("warn", f"{bench.name}: {warning}")
-            night.profiles.append((bench.name, profile))
-            record_hotspots(night, profile.functions[:HOTSPOTS_KEPT], shapes)
+            night.profiles.append((bench.name, fresh))
+            record_hotspots(night, fresh.functions[:HOTSPOTS_KEPT], shapes)
         night.profiled_sha = night.best_sha
     # Every benchmark's profile ranks the findings; a place's score is what it saves over all of them.
     best_of: dict[str, Candidate] = {}
     scores: dict[str, float] = defaultdict(float)
-    for name, profile in night.profiles or [("", None)]:
+    profiles: list[tuple[str, Profile | None]] = list(night.profiles) or [("", None)]
+    for name, profile in profiles:
         wall = night.baseline[name].median if name in night.baseline else None
         for c in rank(findings, profile, night.weights, shapes=shapes, wall=wall):
             scores[c.key] += c.score
@@ -99,15 +103,12 @@ def identify(night: Night, deadline: Deadline) -> Outcome:
     return Outcome.OK
 
 
-def record_hotspots(night: Night, functions: tuple[object, ...], shapes: dict[str, tuple[object, ...]]) -> None:
-    from kaizen.analyze.complexity import shape_at
-
+def record_hotspots(night: Night, functions: tuple[FunctionStats, ...], shapes: Mapping[str, tuple[FunctionShape, ...]]) -> None:
     for fn in functions:
-        path, line = getattr(fn, "path"), getattr(fn, "line")
-        shape = shape_at(tuple(shapes.get(path, ())), line) if path in shapes else None  # type: ignore[arg-type]
-        night.history.insert("hotspots", run_id=night.run_id, iteration=night.iteration, path=path, line=line,
-                             function=getattr(fn, "qualname"), total_share=getattr(fn, "total_share"),
-                             self_share=getattr(fn, "self_share"), growth=shape.growth.label if shape else None)
+        shape = shape_at(shapes[fn.path], fn.line) if fn.path in shapes else None
+        night.history.insert("hotspots", run_id=night.run_id, iteration=night.iteration, path=fn.path, line=fn.line,
+                             function=fn.qualname, total_share=fn.total_share, self_share=fn.self_share,
+                             growth=shape.growth.label if shape else None)
 
 
 def apply(night: Night, deadline: Deadline) -> Outcome:

@@ -22,7 +22,7 @@ def _alive(pid: int, started: float | None) -> bool:
     if started is None:
         return True
     try:  # a recycled pid belongs to a process that started after the lock was taken
-        return psutil.Process(pid).create_time() <= started + 1
+        return bool(psutil.Process(pid).create_time() <= started + 1)
     except psutil.Error:
         return False
 
@@ -44,8 +44,10 @@ def acquire(kaizen_dir: Path, run_id: str) -> Path:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             owner = holder(kaizen_dir)
-            pid = int(owner["pid"]) if owner and isinstance(owner.get("pid"), int) else -1
-            since = float(owner["since"]) if owner and isinstance(owner.get("since"), (int, float)) else None
+            raw_pid = owner.get("pid") if owner else None
+            raw_since = owner.get("since") if owner else None
+            pid = raw_pid if isinstance(raw_pid, int) else -1
+            since = float(raw_since) if isinstance(raw_since, (int, float)) else None
             if pid > 0 and pid != os.getpid() and _alive(pid, since):
                 raise KaizenError(
                     f"another kaizen night (pid {pid}, run {owner.get('run_id') if owner else '?'}) is running in this repository; "

@@ -4,6 +4,7 @@ consistent: a commit is on the branch only once ``git update-ref`` moved it ther
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import json
@@ -156,10 +157,8 @@ def execute(night: Night, start: State) -> int:
 def _cleanup_worktrees(night: Night) -> None:
     for path in (night.best_dir, night.cand_dir):
         if path is not None:
-            try:
+            with contextlib.suppress(KaizenError):
                 git.remove_worktree(night.root, path)
-            except KaizenError:
-                pass
 
 
 def _interrupted(night: Night) -> None:

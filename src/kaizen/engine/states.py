@@ -28,7 +28,7 @@ class Outcome(StrEnum):
     STOP = "stop"  # a budget ran out or a stopping rule fired
 
 
-S, O = State, Outcome
+S, O = State, Outcome  # noqa: E741  (the table reads as a table with one-letter names)
 
 TRANSITIONS: dict[tuple[State, Outcome], State] = {
     (S.INITIALIZE, O.OK): S.ANALYZE_BASELINE,

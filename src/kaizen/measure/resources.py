@@ -27,7 +27,7 @@ class Load:
 def _own_cpu() -> float:
     me = psutil.Process(os.getpid())
     t = me.cpu_times()
-    total = t.user + t.system + t.children_user + t.children_system
+    total = float(t.user + t.system + t.children_user + t.children_system)
     for child in me.children(recursive=True):
         try:
             ct = child.cpu_times()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 
 def console(stderr: bool = False) -> Console:
@@ -30,7 +30,7 @@ class Steps:
     def __init__(self, con: Console, progress: Progress | None) -> None:
         self.con = con
         self.progress = progress
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     def start(self, key: str, description: str, total: int) -> None:
         if self.progress is not None:

@@ -66,7 +66,7 @@ def log_ratios(base: Sequence[float], head: Sequence[float]) -> NDArray[np.float
         raise ValueError("base and head need the same number of samples (one of each per pair)")
     if np.any(a <= 0) or np.any(b <= 0):
         raise ValueError("timings must be positive")
-    return np.log(a / b)
+    return np.asarray(np.log(a / b), dtype=np.float64)
 
 
 def hodges_lehmann(x: NDArray[np.float64]) -> float:
@@ -125,7 +125,7 @@ def adjacent_aa(samples: Sequence[float]) -> NDArray[np.float64]:
     x = np.asarray(samples, dtype=float)
     if len(x) < 2:
         return np.zeros(0)
-    return np.log(x[1:] / x[:-1])
+    return np.asarray(np.log(x[1:] / x[:-1]), dtype=np.float64)
 
 
 def compare(
@@ -143,7 +143,7 @@ def compare(
     x = log_ratios(base, head)
     n = len(x)
     aa = adjacent_aa(base) if aa_log_ratios is None else np.asarray(aa_log_ratios, dtype=float)
-    floor = noise_floor(aa, n)
+    floor = noise_floor(aa.tolist(), n)
     margin = max(threshold, floor)
     estimate = hodges_lehmann(x) if n else 0.0
     lo, hi = bootstrap_ci(x, seed=seed) if n else (0.0, 0.0)
