@@ -1,4 +1,5 @@
-"""A static guess at how each function's running time grows with its input, and its McCabe number.
+"""A static guess at how each function's running time grows with its input (and its McCabe number,
+from ``mccabe.py``).
 
 Pure (``ast`` in, values out). The growth estimate reads one function at a time and does not follow
 calls into other functions; it is a hint for ranking and a label for people, shown with the lines
@@ -20,7 +21,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from kaizen.analyze.functions import FunctionNode, function_nodes
+from kaizen.analyze.functions import FunctionNode, function_nodes, own_nodes
+from kaizen.analyze.mccabe import cyclomatic
 
 _LINEAR_METHODS = frozenset({"index", "count", "remove"})
 _LINEAR_BUILTINS = frozenset({"sum", "min", "max", "any", "all", "list", "tuple", "set", "frozenset", "dict", "sorted"})
@@ -89,19 +91,6 @@ def shape_at(shapes: tuple[FunctionShape, ...], line: int) -> FunctionShape | No
 
 
 # --- growth -------------------------------------------------------------------------------------
-
-
-def own_nodes(node: ast.AST) -> list[ast.AST]:
-    """The nodes of a function's own body: nested functions and classes are theirs, not its."""
-    found: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        child = stack.pop()
-        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
-            continue
-        found.append(child)
-        stack.extend(ast.iter_child_nodes(child))
-    return found
 
 
 def _text(node: ast.AST) -> str:
@@ -313,23 +302,3 @@ def estimate_growth(function: FunctionNode) -> Growth:
     if any(_shrinks_by_constant(c) for c in calls):
         return Growth(body.degree + 1, body.log, False, (*body.evidence, *lines))
     return Growth(max(body.degree, 1), body.log, False, (*body.evidence, *lines))
-
-
-# --- cyclomatic complexity ----------------------------------------------------------------------
-
-
-def cyclomatic(function: FunctionNode) -> int:
-    """McCabe's number: 1 + decision points (if/elif, loops, except, boolean operators,
-    comprehension ``for``/``if``, conditional expressions, match cases, assert) of the function's
-    own body."""
-    count = 1
-    for node in own_nodes(function):
-        if isinstance(node, ast.If | ast.IfExp | ast.For | ast.AsyncFor | ast.While | ast.ExceptHandler | ast.Assert):
-            count += 1
-        elif isinstance(node, ast.BoolOp):
-            count += len(node.values) - 1
-        elif isinstance(node, ast.comprehension):
-            count += 1 + len(node.ifs)
-        elif isinstance(node, ast.match_case):
-            count += 1
-    return count

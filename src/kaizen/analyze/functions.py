@@ -101,3 +101,16 @@ def exact_span(spans: Sequence[FunctionSpan], name: str, first_line: int) -> Fun
     if name == MODULE:
         return None
     return next((s for s in spans if s.name == name and first_line in (s.first_line, s.line)), None)
+
+
+def own_nodes(node: ast.AST) -> list[ast.AST]:
+    """The nodes of a function's own body: nested functions and classes are theirs, not its."""
+    found: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        found.append(child)
+        stack.extend(ast.iter_child_nodes(child))
+    return found
