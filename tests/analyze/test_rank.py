@@ -106,3 +106,19 @@ def test_combine_adds_seconds_over_benchmarks() -> None:
     assert merged.score == pytest.approx(a[0].score + b[0].score)
     assert merged.hot_share == 0.5 and merged.calls == 7
     assert merged.key == "KZ102:pkg/core.py:hot:4"
+
+
+def test_unsampled_functions_are_cold_and_lambdas_and_class_bodies_use_what_encloses_them() -> None:
+    source = "import re\n\n\nclass Rules:\n    PATTERN = re.compile('x')\n\n\ndef outer(xs):\n    def inner(x):\n        return x\n    return sorted(xs, key=lambda x: -x)\n"
+    shapes = {"pkg/core.py": analyze_source(source)}
+    p = profile(stats("outer", 8, 11, 0.6), stats("<module>", 1, 11, 0.9))
+    findings = [
+        finding("KZ113", 10, "outer.inner"),  # a nested function the profile never sampled
+        finding("KZ105", 11, "outer.<lambda>"),  # a lambda: timed as part of outer
+        finding("KZ112", 5, "Rules"),  # a class body: runs at import, as module-level code
+    ]
+    shares = {c.finding.function: c.hot_share for c in rank(findings, p, shapes=shapes)}
+    assert shares == {"outer.inner": 0.0, "outer.<lambda>": 0.6, "Rules": 0.9}
+    # without shapes a lambda is still shortened; an unknown name is cold, never the module's time
+    shares = {c.finding.function: c.hot_share for c in rank(findings, p)}
+    assert shares == {"outer.inner": 0.0, "outer.<lambda>": 0.6, "Rules": 0.0}

@@ -3,7 +3,8 @@
 Pure. ``score = wall × hot_share^frequency × expected_gain × confidence × memory factor``, where
 
 - ``hot_share`` is the share of the benchmark's wall time spent in the finding's enclosing function
-  (its total, with the library calls it makes: a rewrite there removes the work it drives);
+  (its total, with the library calls it makes: a rewrite there removes the work it drives), found
+  by the finding's qualified name; a function the profile never sampled is cold (0);
 - ``expected_gain`` is the pattern's prior (the fraction of that function's time a rewrite of this
   shape typically removes), raised for functions whose static growth is worse than linear, since
   those are the places where the rewritten shape changes the order of growth;
@@ -22,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kaizen.analyze.complexity import FunctionShape, shape_at
+from kaizen.analyze.functions import MODULE
 from kaizen.measure.hotspots import FunctionStats, Profile
 
 if TYPE_CHECKING:  # the pattern base pulls in libcst (~1 s); ranking only reads a Finding's fields
@@ -105,11 +107,21 @@ def complexity_factor(shape: FunctionShape | None, weights: Weights) -> float:
     return 1.0 + weights.complexity * max(0.0, order - 1.0)
 
 
-def _enclosing(profile: Profile, finding: Finding) -> FunctionStats | None:
-    stats = profile.function_at(finding.path, finding.line)
-    if stats is None and finding.function:
-        stats = profile.function(finding.path, finding.function)
-    return stats
+def _enclosing(profile: Profile, finding: Finding, functions: set[str] | None) -> FunctionStats | None:
+    """The profiled function a finding sits in, or None when that function was never sampled.
+
+    Lambdas and class bodies have no time of their own in a profile (a lambda's samples count
+    toward the function around it, a class body runs as module-level code), so their names are
+    shortened to the enclosing function, which ``functions`` (the file's function names) tells.
+    """
+    parts = finding.function.split(".") if finding.function else []
+    if functions is not None:
+        while parts and ".".join(parts) not in functions:
+            parts.pop()
+    else:
+        while parts and parts[-1] == "<lambda>":
+            parts.pop()
+    return profile.function(finding.path, ".".join(parts) or MODULE)
 
 
 def rank(
@@ -126,8 +138,10 @@ def rank(
     seconds = wall if wall is not None else (profile.wall if profile is not None else 0.0)
     candidates = []
     for finding in findings:
-        shape = shape_at(tuple(shapes.get(finding.path, ())), finding.line) if shapes else None
-        stats = _enclosing(profile, finding) if profile is not None else None
+        in_file = tuple(shapes.get(finding.path, ())) if shapes else ()
+        shape = shape_at(in_file, finding.line) if shapes else None
+        names = {s.qualname for s in in_file} if shapes else None
+        stats = _enclosing(profile, finding, names) if profile is not None else None
         hot_share = (stats.total_share if stats else 0.0) if profile is not None else None
         gain = min(MAX_GAIN, priors.get(finding.pattern_id, DEFAULT_GAIN) * complexity_factor(shape, weights))
         confidence = weights.fixable_confidence if finding.fixable else weights.report_only_confidence
