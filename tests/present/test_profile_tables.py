@@ -28,12 +28,14 @@ def render(draw) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_profile_table_is_plain_text_with_growth_and_mccabe() -> None:
-    text = render(lambda con: profile.render_table(con, PROFILE, SHAPES, limit=1, stored=".kaizen/profiles/x.json"))
+    text = render(lambda con: profile.render_table(con, PROFILE, SHAPES, limit=2, stored=".kaizen/profiles/x.json"))
     lines = text.splitlines()
     assert lines[0] == "kaizen profile · main: 1.000 s wall, 1 Python process"
     assert lines[1].split() == ["total", "%", "self", "%", "calls", "growth", "cc", "function"]
     assert lines[2].split() == ["50.0", "40.0", "-", "O(n²)", "3", "pkg/a.py:1", "hot"]
-    assert "and 1 cooler function(s)" in text and "stored as .kaizen/profiles/x.json" in text
+    assert lines[3].split() == ["60.0", "10.0", "-", "-", "-", "pkg/a.py:1", "<module>"]  # no shape of its own
+    assert "stored as .kaizen/profiles/x.json" in text
+    assert "and 1 cooler function(s)" in render(lambda con: profile.render_table(con, PROFILE, SHAPES, limit=1))
     assert "─" not in text and "│" not in text
 
 
