@@ -19,6 +19,7 @@ that justify it, never a proof. Rules:
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kaizen.analyze.functions import FunctionNode, function_nodes, own_nodes
@@ -85,9 +86,15 @@ def analyze_source(source: str) -> tuple[FunctionShape, ...]:
     )
 
 
-def shape_at(shapes: tuple[FunctionShape, ...], line: int) -> FunctionShape | None:
+def shape_at(shapes: Sequence[FunctionShape], line: int) -> FunctionShape | None:
+    """The innermost function containing ``line`` (for a finding's place)."""
     inside = [s for s in shapes if s.line <= line <= s.end_line]
     return min(inside, key=lambda s: s.end_line - s.line, default=None)
+
+
+def shape_of(shapes: Sequence[FunctionShape], qualname: str) -> FunctionShape | None:
+    """Exactly the function named ``qualname`` (for a profiled function; ``<module>`` has none)."""
+    return next((s for s in shapes if s.qualname == qualname), None)
 
 
 # --- growth -------------------------------------------------------------------------------------

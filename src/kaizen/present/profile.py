@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.console import Console
 
-from kaizen.analyze.complexity import FunctionShape
+from kaizen.analyze.complexity import FunctionShape, shape_of
 from kaizen.measure.growth import GrowthRun
 from kaizen.measure.hotspots import FunctionStats, Profile
 from kaizen.present import columns
@@ -19,8 +19,7 @@ Shapes = Mapping[str, Sequence[FunctionShape]]
 
 
 def _shape(shapes: Shapes, stats: FunctionStats) -> FunctionShape | None:
-    """The static shape of exactly this function (module-level code has none)."""
-    return next((s for s in shapes.get(stats.path, ()) if s.qualname == stats.qualname and s.line == stats.line), None)
+    return shape_of(shapes.get(stats.path, ()), stats.qualname)
 
 
 def function_json(stats: FunctionStats, shapes: Shapes) -> dict[str, Any]:
