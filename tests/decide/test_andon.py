@@ -80,8 +80,17 @@ def test_red_needs_p_below_the_looks_level(p: float, expected: Level) -> None:
 def test_too_noisy_is_yellow_and_never_red() -> None:
     signal = andon.benchmark_signal("main", comp(0.4, lo=-0.3, hi=1.2, p_slower=0.2, verdict=Verdict.INCONCLUSIVE), GATE)
     assert signal.level is Level.YELLOW and "too noisy" in signal.rule and "never red on noise" in signal.rule
-    # even a noisy comparison that looks faster says so: the board cannot vouch for it
+    # a noisy comparison that looks faster but cannot rule out a slowdown says so too
     assert level(comp(-0.2, lo=-0.5, hi=0.3, p_slower=0.9, verdict=Verdict.INCONCLUSIVE)) is Level.YELLOW
+
+
+@pytest.mark.parametrize(("hi", "expected"), [(0.05, Level.YELLOW), (0.0499, Level.GREEN), (-0.01, Level.GREEN)])
+def test_noisy_but_ruling_out_a_slowdown_is_green(hi: float, expected: Level) -> None:
+    # only "is it faster?" is unclear: the gate's one-sided question is answered
+    signal = andon.benchmark_signal("main", comp(-0.1, lo=-0.3, hi=hi, p_slower=0.9, verdict=Verdict.INCONCLUSIVE), GATE)
+    assert signal.level is expected
+    if expected is Level.GREEN:
+        assert "rules out a slowdown of 5%" in signal.rule and "too noisy to tell" in signal.rule
 
 
 def test_faster_and_no_change_are_green() -> None:

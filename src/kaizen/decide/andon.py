@@ -8,7 +8,7 @@ The rules, with the ``[tool.kaizen.gate]`` defaults:
   decided, the looks sharing ``alpha``) by more than ``red_slowdown`` (10 %) with the 99 % CI's
   lower bound beyond ``red_ci_bound`` (5 %).
 - YELLOW: a benchmark slower by ``yellow_slowdown``–``red_slowdown`` (5–10 %), or too noisy to
-  tell (inconclusive: never red on noise); peak RSS up by more than ``rss_yellow`` (10 %);
+  tell (inconclusive with a CI that does not rule out a ``yellow_slowdown``: never red on noise); peak RSS up by more than ``rss_yellow`` (10 %);
   import time significantly slower by more than ``import_yellow`` (10 %); new scan findings in
   changed files.
 - GREEN otherwise.
@@ -115,7 +115,7 @@ def comparison_figure(c: Comparison) -> str:
 def benchmark_signal(name: str, c: Comparison, gate: GateConfig) -> Signal:
     """One benchmark's level from its comparison (head vs base)."""
     s = slowdown(c)
-    s_low, _ = slowdown_ci(c)
+    s_low, s_high = slowdown_ci(c)
     figure = comparison_figure(c)
     red_at = max(gate.red_slowdown, c.noise_floor)
     refused = ""
@@ -130,7 +130,9 @@ def benchmark_signal(name: str, c: Comparison, gate: GateConfig) -> Signal:
     )
     if c.p_slower < c.alpha and s > red_at + EPS and s_low > gate.red_ci_bound + EPS:
         return Signal(name, Level.RED, figure, f"RED: {red_rule}{refused}")
-    if c.verdict is Verdict.INCONCLUSIVE:
+    # The gate's question is one-sided: "slower by what matters?". A noisy comparison whose CI
+    # still rules that out (it may only be unclear whether head is faster) has answered it.
+    if c.verdict is Verdict.INCONCLUSIVE and s_high >= gate.yellow_slowdown - EPS:
         return Signal(
             name,
             Level.YELLOW,
@@ -144,6 +146,14 @@ def benchmark_signal(name: str, c: Comparison, gate: GateConfig) -> Signal:
             Level.YELLOW,
             figure,
             f"slower by at least {pct(gate.yellow_slowdown)}, short of RED ({red_rule}){refused}",
+        )
+    if c.verdict is Verdict.INCONCLUSIVE:
+        return Signal(
+            name,
+            Level.GREEN,
+            figure,
+            f"the CI rules out a slowdown of {pct(gate.yellow_slowdown)} (its upper end is {signed_pct(s_high)}); "
+            f"whether head is faster is too noisy to tell{refused}",
         )
     return Signal(name, Level.GREEN, figure, f"{c.verdict}: less than {pct(gate.yellow_slowdown)} slower{refused}")
 
