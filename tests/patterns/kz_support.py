@@ -9,11 +9,11 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-import libcst as cst
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaizen.patterns.base import Evidence, Example, Pattern, Site
+from kaizen.patterns.base import Evidence, Example, Finding, Pattern, Site
+from kaizen.transform.apply import fix_source
 
 
 def sites(pattern: Pattern, source: str) -> list[Site]:
@@ -27,18 +27,15 @@ def verdicts(pattern: Pattern, source: str, evidence: Evidence | None = None) ->
 
 
 def fix(pattern: Pattern, source: str, evidence: Evidence | None = None) -> str:
-    """Rewrite every fixable site, one at a time, re-detecting after each (as `kaizen fix` does)."""
-    source = textwrap.dedent(source)
-    for _ in range(20):
-        fixable = [s for s in pattern.detect(ast.parse(source), source) if pattern.refuse(s, evidence) is None]
-        if not fixable:
-            return source
-        new = pattern.rewrite(cst.parse_module(source), fixable[0]).code
-        compile(new, "<rewritten>", "exec")
-        if new == source:
-            raise AssertionError(f"rewrite of {fixable[0]} changed nothing but stays fixable")
-        source = new
-    raise AssertionError("rewrites did not converge")
+    """What `kaizen fix --select <pattern>` makes of ``source`` (every safe site, re-detecting
+    after each rewrite); a site whose rewrite refuses stays as it was."""
+    return fix_report(pattern, source, evidence)[0]
+
+
+def fix_report(pattern: Pattern, source: str, evidence: Evidence | None = None) -> tuple[str, tuple[Finding, ...]]:
+    """The fixed text and the findings left unfixed, with their reasons."""
+    new, _, refused = fix_source(textwrap.dedent(source), {pattern.id}, evidence)
+    return new, refused
 
 
 def outcome(fn: Callable[..., Any], *args: Any) -> tuple[str, Any]:

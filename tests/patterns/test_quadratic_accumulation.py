@@ -15,10 +15,9 @@ STR_ATTR = Evidence("m.Box.fill", value_types={"self.s": frozenset({"str"})})
 
 
 @pytest.mark.parametrize("example", P.examples, ids=["attribute", "prepend", "bytes"])
-def test_examples_rewrite_exactly_once_and_behave_the_same(example: Example) -> None:
+def test_examples_rewrite_exactly_once(example: Example) -> None:
     assert fix(P, example.before, example.evidence) == example.after
     assert fix(P, example.after, example.evidence) == example.after
-    check_differential(example)
 
 
 @pytest.mark.parametrize("negative", P.negatives)
