@@ -18,7 +18,8 @@ from kaizen import git
 from kaizen.analyze.rank import Candidate, Weights
 from kaizen.config import Config
 from kaizen.decide import adapt
-from kaizen.engine import iteration
+from kaizen.decide.andon import Signal
+from kaizen.engine import iteration, watch
 from kaizen.engine.driver import Deadline, Stalled
 from kaizen.engine.states import Outcome, State
 from kaizen.errors import KaizenError
@@ -98,6 +99,9 @@ class Night:
     last_checkpoint: float = 0.0
     stop_reason: str | None = None
     guard: ResourceGuard | None = None
+    pace: float = 1.0
+    boards: list[list[Signal]] = field(default_factory=list)
+    checked_at_discoveries: int = 0
 
     # ---- the driver's interface -------------------------------------------------------------
     def do(self, state: State, deadline: Deadline) -> Outcome:
@@ -221,6 +225,11 @@ class Night:
         if self.clock() - self.last_checkpoint >= self.config.checkpoint_interval:
             self.checkpoint()
         self.wait_while_paused()
+        if watch.due(self):
+            reason = watch.check_branch(self)
+            if reason is not None:
+                self.stop_reason = reason
+                return Outcome.STOP
         if done >= self.options.max_iterations:
             self.stop_reason = f"iteration budget reached ({self.options.max_iterations})"
             return Outcome.STOP

@@ -107,6 +107,7 @@ def load_night(root: Path, config: Config, options: NightOptions, emit: Emit, cl
     history.db.execute("UPDATE candidates SET status = 'found' WHERE run_id = ? AND status = 'trying'", (run_id,))
     last = history.rows("SELECT MAX(at) AS at FROM events WHERE run_id = ?", run_id)[0]["at"] or row["started_at"]
     night.iteration = int(row["iteration"])
+    night.checked_at_discoveries = night.discoveries
     night.started_at = clock() - max(0.0, float(last) - float(row["started_at"]))
     night.last_checkpoint = clock()
     history.update("runs", {"id": run_id}, status="running", pid=os.getpid(), best_sha=tip, stop_reason=None)
