@@ -74,6 +74,8 @@ def classify(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> Use:
         return Use(kind, name, f"{describe(parent)} at {line}")
     if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is name:
         return Use("read", name, line)
+    if isinstance(parent, ast.comprehension) and name in parent.ifs:
+        return Use("read", name, line)
     if isinstance(parent, ast.Attribute) and parent.value is name:
         call = parents.get(parent)
         called = isinstance(call, ast.Call) and call.func is parent
@@ -277,16 +279,18 @@ def stability(facts: FunctionFacts, loop: Loop, name: str, allow: Iterable[str] 
             return Stability(name, f"the loop suspends ({describe(node)}); other code may change {name} meanwhile", ())
     unvouched: list[tuple[str, str]] = []
     for node in loop.repeated():
-        if isinstance(node, ast.Call) and not _harmless(node, facts):
+        if isinstance(node, ast.Call) and not _harmless(node, facts, name):
             func = node.func
             receiver = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
             unvouched.append((f"{describe(func)}()", receiver))
     return Stability(name, None, tuple(dict.fromkeys(unvouched)))
 
 
-def _harmless(call: ast.Call, facts: FunctionFacts) -> bool:
-    """A call that cannot run code which reaches a list it is not given."""
+def _harmless(call: ast.Call, facts: FunctionFacts, subject: str) -> bool:
+    """A call that cannot run code which reaches a list it is not given (or only reads ``subject``)."""
     func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == subject:
+        return func.attr in READ_METHODS
     if any(k.arg == "key" and not _plain_key(k.value) for k in call.keywords):
         return False
     if isinstance(func, ast.Name):
@@ -306,3 +310,16 @@ def _plain_key(key: ast.expr) -> bool:
     if isinstance(key, ast.Attribute) and isinstance(key.value, ast.Name):
         return key.value.id in ("str", "bytes")
     return isinstance(key, ast.Name) and key.id in SAFE_BUILTINS
+
+
+def hoist_target(loop: Loop, names: Iterable[str], allow: Iterable[str] = ("probe", "read")) -> Loop:
+    """The outermost loop around ``loop`` (itself included) through which every name in ``names``
+    is used only in the ``allow``-ed ways, so a value computed from them can be built once before
+    it. When ``loop`` itself changes one, ``loop`` is returned and ``stability`` says why."""
+    allowed = set(allow)
+    target = loop
+    for candidate in loop.chain():
+        if candidate.lazy or any({u.kind for u in uses_in(candidate, n)} - allowed for n in names):
+            break
+        target = candidate
+    return target

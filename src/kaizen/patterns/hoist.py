@@ -39,15 +39,32 @@ def node_at(module: cst.Module, where: Positions, kind: type[cst.CSTNode], line:
     raise RewriteError(f"no {kind.__name__} at line {line}: the file changed since it was scanned")
 
 
+def call_at(module: cst.Module, where: Positions, line: int, col: int) -> cst.Call:
+    """The call whose callee starts at an ``ast`` position (parentheses around the call aside)."""
+    want = char_col(module, line, col)
+    for node in where:
+        if isinstance(node, cst.Call):
+            start = where[node.func].start
+            if (start.line, start.column) == (line, want):
+                return node
+    raise RewriteError(f"no call at line {line}: the file changed since it was scanned")
+
+
 def new_statement(code: str) -> cst.BaseStatement:
     return cst.parse_statement(code if code.endswith("\n") else code + "\n")
 
 
 class _Edit(cst.CSTTransformer):
-    def __init__(self, swaps: Mapping[cst.CSTNode, Swap], before: Mapping[cst.CSTNode, Sequence[cst.BaseStatement]]) -> None:
+    def __init__(
+        self,
+        swaps: Mapping[cst.CSTNode, Swap],
+        before: Mapping[cst.CSTNode, Sequence[cst.BaseStatement]],
+        after: Mapping[cst.CSTNode, Sequence[cst.BaseStatement]],
+    ) -> None:
         super().__init__()
         self.swaps = {id(k): v for k, v in swaps.items()}
         self.before = {id(k): v for k, v in before.items()}
+        self.after = {id(k): v for k, v in after.items()}
         self.done: set[int] = set()
 
     def on_leave(self, original_node: Any, updated_node: Any) -> Any:
@@ -55,11 +72,18 @@ class _Edit(cst.CSTTransformer):
         if key in self.swaps:
             self.done.add(key)
             updated_node = self.swaps[key](updated_node)
+        ahead: list[cst.BaseStatement] = []
         if key in self.before:
             self.done.add(key)
             first, *rest = self.before[key]
-            moved = first.with_changes(leading_lines=updated_node.leading_lines)
-            return cst.FlattenSentinel([moved, *rest, updated_node.with_changes(leading_lines=())])
+            ahead = [first.with_changes(leading_lines=updated_node.leading_lines), *rest]
+            updated_node = updated_node.with_changes(leading_lines=())
+        behind: list[cst.BaseStatement] = []
+        if key in self.after:
+            self.done.add(key)
+            behind = list(self.after[key])
+        if ahead or behind:
+            return cst.FlattenSentinel([*ahead, updated_node, *behind])
         return updated_node
 
 
@@ -67,12 +91,14 @@ def edit(
     module: cst.Module,
     swaps: Mapping[cst.CSTNode, Swap],
     before: Mapping[cst.CSTNode, Sequence[cst.BaseStatement]] | None = None,
+    after: Mapping[cst.CSTNode, Sequence[cst.BaseStatement]] | None = None,
 ) -> cst.Module:
-    """``module`` with each node in ``swaps`` replaced by ``swap(node)`` and ``before[stmt]``
-    inserted ahead of each statement, in one pass. Every named node must be found."""
-    editor = _Edit(swaps, before or {})
+    """``module`` with each node in ``swaps`` replaced by ``swap(node)``, ``before[stmt]``
+    inserted ahead of a statement and ``after[stmt]`` behind it, in one pass. Every named node
+    must be found."""
+    editor = _Edit(swaps, before or {}, after or {})
     result = module.visit(editor)
-    if len(editor.done) != len({*editor.swaps, *editor.before}):
+    if len(editor.done) != len({*editor.swaps, *editor.before, *editor.after}):
         raise RewriteError("some of the places to change were not found in the file")
     assert isinstance(result, cst.Module)
     return result

@@ -60,8 +60,11 @@ class Loop:
         clauses of a comprehension. The ``else`` clause and the first iterable run once."""
         if self._nodes is None:
             self._nodes, self._parents = [], {}
+            first = self.node.generators[0] if isinstance(self.node, _COMPREHENSIONS) else None
             for part in _repeated_parts(self.node):
                 self._nodes.append(part)
+                owned_by_first = first is not None and (part is first.target or part in first.ifs)
+                self._parents[part] = first if owned_by_first and first is not None else self.node
                 for node in ast.walk(part):
                     for child in ast.iter_child_nodes(node):
                         self._parents[child] = node

@@ -9,7 +9,7 @@ import libcst as cst
 
 from kaizen.patterns.base import Evidence, Example, Pattern, Site
 from kaizen.patterns.cstedit import fresh_name, with_positions
-from kaizen.patterns.flow import FunctionFacts, Stability, stability, uses_in
+from kaizen.patterns.flow import FunctionFacts, Stability, hoist_target, stability, uses_in
 from kaizen.patterns.hoist import (
     edit,
     new_statement,
@@ -142,15 +142,10 @@ class MembershipInLoop(Pattern):
         kinds = ff.sequence_kinds(name)
         if kinds is not None and not kinds <= SEQUENCES:
             return None  # a set, dict, str or range: already fast, or `in` means something else
-        hoist: Loop | None = None
-        for candidate in loop.chain():
-            used = {u.kind for u in uses_in(candidate, name)}
-            if candidate is loop and ("append" in used or "rebind" in used):
-                return None  # grows in the loop (KZ103) or is not loop-invariant
-            if candidate.lazy or used - {"probe", "read"}:
-                break
-            hoist = candidate
-        hoist = hoist or loop
+        used = {u.kind for u in uses_in(loop, name)}
+        if "append" in used or "rebind" in used:
+            return None  # grows in the loop (KZ103's shape) or is not loop-invariant
+        hoist = hoist_target(loop, [name])
         stable = stability(ff, hoist, name)
         blocker = None
         if not ff.bound_before(hoist, name):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kaizen.patterns.append_comprehension import AppendComprehension
 from kaizen.patterns.base import Pattern
+from kaizen.patterns.heavy_import import HeavyImport
+from kaizen.patterns.index_count_in_loop import IndexCountInLoop
 from kaizen.patterns.list_as_queue import ListAsQueue
 from kaizen.patterns.membership_in_loop import MembershipInLoop
 from kaizen.patterns.quadratic_accumulation import QuadraticAccumulation
@@ -14,12 +16,14 @@ from kaizen.patterns.sum_of_lists import SumOfLists
 
 PATTERNS: tuple[Pattern, ...] = (
     MembershipInLoop(),
+    IndexCountInLoop(),
     RecursionCache(),
     ListAsQueue(),
     QuadraticAccumulation(),
     SortedMinMax(),
     SumOfLists(),
     ResortInsort(),
+    HeavyImport(),
     AppendComprehension(),
 )
 

@@ -22,7 +22,7 @@ from kaizen.patterns.base import Evidence, Finding, Pattern, RewriteError, Site
 from kaizen.patterns.registry import get
 from kaizen.transform.files import read_source, write_atomic
 
-MAX_ROUNDS = 200  # fix_source: one rewrite per round; a guard against a pattern that never settles
+MAX_ROUNDS = 50  # fix_source: one rewrite per round; a guard against a pattern that never settles
 
 
 @dataclass(frozen=True)
