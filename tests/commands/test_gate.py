@@ -55,7 +55,7 @@ def config(extra: str = "") -> str:
 source = ["pkg"]
 tests = ["{py}", "-m", "unittest", "-q"]
 min_pairs = 8
-max_pairs = 8
+max_pairs = 12
 cpu_limit = 100
 [tool.kaizen.benchmarks]
 main = ["{py}", "bench.py"]
