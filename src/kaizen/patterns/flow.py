@@ -65,7 +65,8 @@ def classify(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> Use:
     if isinstance(parent, ast.Compare) and name in parent.comparators:
         op = parent.ops[parent.comparators.index(name)]
         return Use("probe" if isinstance(op, (ast.In, ast.NotIn)) else "read", name, line)
-    if isinstance(parent, (ast.Compare, ast.BoolOp, ast.If, ast.While, ast.IfExp)):
+    if isinstance(parent, (ast.Compare, ast.BoolOp, ast.If, ast.While, ast.IfExp, ast.Return)):
+        # (returning ends the function, so no code it runs afterwards can be inside the loop)
         return Use("read", name, line)
     if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
         return Use("read", name, line)
@@ -290,7 +291,7 @@ def _harmless(call: ast.Call, facts: FunctionFacts, subject: str) -> bool:
     """A call that cannot run code which reaches a list it is not given (or only reads ``subject``)."""
     func = call.func
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == subject:
-        return func.attr in READ_METHODS
+        return func.attr in READ_METHODS or func.attr == "append"  # the caller rewrites or mirrors these
     if any(k.arg == "key" and not _plain_key(k.value) for k in call.keywords):
         return False
     if isinstance(func, ast.Name):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kaizen.patterns.append_comprehension import AppendComprehension
 from kaizen.patterns.base import Pattern
+from kaizen.patterns.dedup_seen_set import DedupSeenSet
 from kaizen.patterns.heavy_import import HeavyImport
 from kaizen.patterns.index_count_in_loop import IndexCountInLoop
 from kaizen.patterns.list_as_queue import ListAsQueue
@@ -16,6 +17,7 @@ from kaizen.patterns.sum_of_lists import SumOfLists
 
 PATTERNS: tuple[Pattern, ...] = (
     MembershipInLoop(),
+    DedupSeenSet(),
     IndexCountInLoop(),
     RecursionCache(),
     ListAsQueue(),
