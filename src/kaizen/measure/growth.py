@@ -9,6 +9,7 @@ are run in shuffled rounds, never in blocks, so machine drift spreads over all o
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import statistics
@@ -102,7 +103,7 @@ def fit_growth(
 class GrowthRun:
     benchmark: str
     sizes: tuple[int, ...]
-    metric: str  # "cpu" (CPU-bound benchmark: steadier under load) or "wall"
+    metric: str  # "cpu" or "wall": the one whose fit has the narrower interval
     times: tuple[tuple[float, ...], ...]  # seconds of each run in that metric, per size
     fixed_cost: float  # median at n = 1 in that metric (0 when that run was not possible)
     fit: GrowthFit
@@ -128,7 +129,11 @@ class GrowthRun:
 # (size, run number, wall seconds) after each run, for progress displays
 OnRun = Callable[[int, int, float], None]
 
-CPU_BOUND = 0.8  # CPU/wall of the least disturbed run above which CPU time is the metric
+CPU_SHARE = 0.3  # CPU/wall of the least disturbed run from which CPU time is a candidate metric
+
+
+def _metric(name: str) -> Callable[[Run], float]:
+    return (lambda run: run.cpu) if name == "cpu" else (lambda run: run.wall)
 
 
 def measure_growth(
@@ -144,8 +149,8 @@ def measure_growth(
     """Run ``benchmark`` ``runs`` times at each declared size (plus ``baseline_size`` for the fixed
     cost) in shuffled rounds after one discarded warm-up, and fit the exponent.
 
-    A CPU-bound benchmark is fitted on CPU time, which other processes on the machine disturb far
-    less than wall time; one that waits (I/O, sleep) is fitted on wall time.
+    A benchmark that computes is fitted on CPU time and on wall time and the tighter fit is kept
+    (other load on the machine disturbs CPU time far less); one that mostly waits, on wall time.
     """
     sizes = tuple(sorted(set(benchmark.sizes)))
     if len(sizes) < 2:
@@ -188,23 +193,26 @@ def measure_growth(
                 on_run(n, number, run.wall)
 
     every = [r for n in sizes for r in measured[n]]
-    # The least disturbed run tells whether the benchmark computes or waits: other processes on the
-    # machine lower CPU/wall of some runs, they never raise it.
-    metric = "cpu" if max(r.cpu / r.wall for r in every if r.wall > 0) >= CPU_BOUND else "wall"
-
-    def value(run: Run) -> float:
-        return run.cpu if metric == "cpu" else run.wall
-
-    fixed = statistics.median(value(r) for r in baseline) if baseline else 0.0
-    smallest = statistics.median(value(r) for r in measured[sizes[0]])
-    if fixed and fixed > 0.5 * smallest:
+    # A benchmark that computes is fitted on CPU time as well as wall time: other processes on the
+    # machine stretch wall time (run-queue waits) far more than CPU time. The narrower interval wins.
+    # One that mostly waits (sleep, I/O) would fit the wrong curve on CPU time, so it keeps wall.
+    # The least disturbed run tells which it is: load lowers CPU/wall, it never raises it.
+    computes = max(r.cpu / r.wall for r in every if r.wall > 0) >= CPU_SHARE
+    fits: dict[str, tuple[GrowthFit, float]] = {}
+    for metric in ("cpu", "wall") if computes else ("wall",):
+        value = _metric(metric)
+        fixed = statistics.median(value(r) for r in baseline) if baseline else 0.0
+        with contextlib.suppress(ValueError):
+            fits[metric] = (fit_growth([n for n in sizes for _ in measured[n]], [value(r) for r in every], fixed_cost=fixed), fixed)
+    if not fits:
+        raise KaizenError(f"cannot fit the growth of {benchmark.name!r}: every run is as fast as its start-up; use larger sizes")
+    metric = min(fits, key=lambda m: fits[m][0].high - fits[m][0].low)
+    fit, fixed = fits[metric]
+    value = _metric(metric)
+    if fixed and fixed > 0.5 * statistics.median(value(r) for r in measured[sizes[0]]):
         warnings.append(
             f"start-up ({fixed * 1000:.0f} ms) is over half the time at n={sizes[0]}: the work is small "
             "next to it, so the exponent is uncertain; use larger sizes"
         )
-    try:
-        fit = fit_growth([n for n in sizes for _ in measured[n]], [value(r) for r in every], fixed_cost=fixed)
-    except ValueError as exc:
-        raise KaizenError(f"cannot fit the growth of {benchmark.name!r}: {exc}; use larger sizes") from None
     times = tuple(tuple(value(r) for r in measured[n]) for n in sizes)
     return GrowthRun(benchmark.name, sizes, metric, times, fixed, fit, tuple(warnings))
