@@ -15,7 +15,7 @@ do not mutate unrelated lists. Everything else is checked.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from kaizen.patterns import infer
@@ -99,9 +99,14 @@ def _is_name(node: ast.expr, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
 
-def uses_in(loop: Loop, name: str) -> list[Use]:
+def uses_in(loop: Loop, name: str, ignore: Collection[ast.AST] = ()) -> list[Use]:
+    """How ``loop`` uses ``name``, occurrence by occurrence (``ignore``: nodes the caller vouches for)."""
     parents = loop.parents()
-    return [classify(n, parents) for n in loop.repeated() if isinstance(n, ast.Name) and n.id == name]
+    return [
+        classify(n, parents)
+        for n in loop.repeated()
+        if isinstance(n, ast.Name) and n.id == name and n not in ignore
+    ]
 
 
 class FunctionFacts:
@@ -261,11 +266,13 @@ class Stability:
         return (("stable_blocker", self.blocker), ("stable_calls", self.calls))
 
 
-def stability(facts: FunctionFacts, loop: Loop, name: str, allow: Iterable[str] = ("probe", "read")) -> Stability:
+def stability(
+    facts: FunctionFacts, loop: Loop, name: str, allow: Iterable[str] = ("probe", "read"), ignore: Collection[ast.AST] = ()
+) -> Stability:
     """Does ``name`` stay the same object with the same contents through every iteration of
     ``loop``? ``allow`` lists the kinds of use the caller's rewrite handles itself."""
     allowed = set(allow)
-    for use in uses_in(loop, name):
+    for use in uses_in(loop, name, ignore):
         if use.kind in allowed:
             continue
         if use.kind == "rebind":
@@ -313,14 +320,16 @@ def _plain_key(key: ast.expr) -> bool:
     return isinstance(key, ast.Name) and key.id in SAFE_BUILTINS
 
 
-def hoist_target(loop: Loop, names: Iterable[str], allow: Iterable[str] = ("probe", "read")) -> Loop:
+def hoist_target(
+    loop: Loop, names: Iterable[str], allow: Iterable[str] = ("probe", "read"), ignore: Collection[ast.AST] = ()
+) -> Loop:
     """The outermost loop around ``loop`` (itself included) through which every name in ``names``
     is used only in the ``allow``-ed ways, so a value computed from them can be built once before
     it. When ``loop`` itself changes one, ``loop`` is returned and ``stability`` says why."""
-    allowed = set(allow)
+    allowed, names = set(allow), list(names)
     target = loop
     for candidate in loop.chain():
-        if candidate.lazy or any({u.kind for u in uses_in(candidate, n)} - allowed for n in names):
+        if candidate.lazy or any({u.kind for u in uses_in(candidate, n, ignore)} - allowed for n in names):
             break
         target = candidate
     return target

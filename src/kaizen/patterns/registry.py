@@ -8,6 +8,7 @@ from kaizen.patterns.dedup_seen_set import DedupSeenSet
 from kaizen.patterns.heavy_import import HeavyImport
 from kaizen.patterns.index_count_in_loop import IndexCountInLoop
 from kaizen.patterns.list_as_queue import ListAsQueue
+from kaizen.patterns.loop_invariant_hoist import LoopInvariantHoist
 from kaizen.patterns.membership_in_loop import MembershipInLoop
 from kaizen.patterns.quadratic_accumulation import QuadraticAccumulation
 from kaizen.patterns.recursion_cache import RecursionCache
@@ -19,6 +20,7 @@ PATTERNS: tuple[Pattern, ...] = (
     MembershipInLoop(),
     DedupSeenSet(),
     IndexCountInLoop(),
+    LoopInvariantHoist(),
     RecursionCache(),
     ListAsQueue(),
     QuadraticAccumulation(),
