@@ -2,7 +2,7 @@
 
 Each case: the project (``files``), the function rewritten, a wrong rewrite the behaviour check
 must reject, and a correct rewrite of the same function it must accept. The tests are unittest
-(fast to start); one case runs under pytest to cover that runner too.
+(fast to start); pytest runs them too, as one test shows.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ class Case:
     files: dict[str, str]
     wrong: str  # the module's text after the wrong rewrite
     right: str  # ... after a correct one
-    runner: str = "unittest"
 
     @property
     def path(self) -> str:
@@ -34,7 +33,6 @@ JOIN = Case(
     name="join-last-duplicate-wins",
     module="shop.orders",
     qualname="attach_names",
-    runner="pytest",
     files={
         "shop/__init__.py": "",
         "shop/orders.py": _d('''
@@ -48,16 +46,19 @@ JOIN = Case(
                             break
                 return out
         '''),
+        "tests/__init__.py": "",
         "tests/test_orders.py": _d('''
+            import unittest
             from shop.orders import attach_names
 
-            def test_attach():
-                orders = [(1, "c1"), (2, "c2"), (3, "c9")]
-                customers = [("c1", "Ann"), ("c2", "Bob")]
-                assert attach_names(orders, customers) == [(1, "Ann"), (2, "Bob")]
+            class T(unittest.TestCase):
+                def test_attach(self):
+                    orders = [(1, "c1"), (2, "c2"), (3, "c9")]
+                    customers = [("c1", "Ann"), ("c2", "Bob")]
+                    self.assertEqual(attach_names(orders, customers), [(1, "Ann"), (2, "Bob")])
 
-            def test_none():
-                assert attach_names([], [("c1", "Ann")]) == []
+                def test_none(self):
+                    self.assertEqual(attach_names([], [("c1", "Ann")]), [])
         '''),
     },
     wrong=_d('''
@@ -151,10 +152,10 @@ CACHED_GLOBAL = Case(
                 def test_plain(self):
                     self.assertEqual(tiles.ways(5), 8)
 
-                def test_weighted(self):
+                def test_weighted_base_case(self):
                     tiles.WEIGHT = 2
                     try:
-                        self.assertEqual(tiles.ways(6), 26)
+                        self.assertEqual(tiles.ways(-1), 2)
                     finally:
                         tiles.WEIGHT = 1
         '''),
@@ -216,9 +217,7 @@ MAX_TIES = Case(
     right=_d('''
         def champion(results):
             """The (team, points) with the most points; the last listed wins a tie."""
-            if not results:
-                raise IndexError("list index out of range")
-            return max(reversed(results), key=lambda r: r[1])
+            return max(reversed(results), key=lambda r: r[1]) if results else sorted(results)[-1]
     '''),
 )
 

@@ -4,6 +4,7 @@ through are rejected with the difference shown; correct rewrites of the same fun
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 from pathlib import Path
 
@@ -43,16 +44,16 @@ def rewrite(make_repo: MakeRepo, case: Case, text: str) -> tuple[Path, Path, Cha
 
 def check(make_repo: MakeRepo, case: Case, text: str, **options: object) -> BehaviourReport:
     best, candidate, changed = rewrite(make_repo, case, text)
-    return check_behaviour(best, candidate, COMMANDS[case.runner], [changed], timeout=120,
+    return check_behaviour(best, candidate, COMMANDS["unittest"], [changed], timeout=120,
                            fuzz_seconds=FUZZ_SECONDS, **options)  # type: ignore[arg-type]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_a_wrong_rewrite_that_passes_the_tests_is_rejected(make_repo: MakeRepo, case: Case) -> None:
     best, candidate, changed = rewrite(make_repo, case, case.wrong)
-    assert run_tests(COMMANDS[case.runner], candidate, 120).passed, "the premise: the project's tests miss it"
-    report = check_behaviour(best, candidate, COMMANDS[case.runner], [changed], timeout=120, fuzz_seconds=FUZZ_SECONDS)
-    assert report.status == "different", report.to_json()
+    assert run_tests(COMMANDS["unittest"], candidate, 120).passed, "the premise: the project's tests miss it"
+    report = check_behaviour(best, candidate, COMMANDS["unittest"], [changed], timeout=120, fuzz_seconds=FUZZ_SECONDS)
+    assert report.status == "different", json.dumps(report.to_json())
     assert report.difference is not None and case.qualname in report.difference
     assert " on " in report.difference and f"{case.qualname}(" in report.difference  # the input is shown
     assert report.calls_captured >= 1 and report.changed_lines_covered == 1.0
@@ -67,10 +68,13 @@ def test_a_correct_rewrite_of_the_same_function_passes(make_repo: MakeRepo, case
     assert report.changed_lines_covered == 1.0 and report.uncovered_lines == ()
 
 
-def test_the_join_difference_names_the_result_and_the_duplicate_key(make_repo: MakeRepo) -> None:
-    report = check(make_repo, JOIN, JOIN.wrong)
+def test_capture_works_under_pytest_and_the_join_difference_shows_the_input(make_repo: MakeRepo) -> None:
+    best, candidate, changed = rewrite(make_repo, JOIN, JOIN.wrong)
+    report = check_behaviour(best, candidate, COMMANDS["pytest"], [changed], timeout=120, fuzz_seconds=FUZZ_SECONDS)
+    assert report.status == "different" and report.calls_captured == 2
     assert report.difference is not None
-    assert "result" in report.difference and "a generated input" in report.difference
+    assert report.difference.startswith("shop.orders.attach_names: result[")
+    assert "on a generated input: attach_names([(" in report.difference
 
 
 def test_the_cache_difference_shows_the_global_changing_between_calls(make_repo: MakeRepo) -> None:
