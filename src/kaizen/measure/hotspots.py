@@ -95,7 +95,10 @@ class Profile:
         if not self.profiled:
             return "not profiled (the benchmark fails under the profiler)"
         if self.processes == 0 or self.sampled == 0:
-            return "no Python frames: the benchmark ran no Python process that kaizen could profile"
+            return (
+                "no Python frames: the benchmark ran no Python process that kaizen could profile "
+                "(a Python started with -E or -I ignores the PYTHONPATH the profiler comes in by)"
+            )
         if not self.functions:
             return "no time in the source paths: the Python that ran was outside them"
         return None
