@@ -10,6 +10,7 @@ from kaizen.patterns.index_count_in_loop import IndexCountInLoop
 from kaizen.patterns.list_as_queue import ListAsQueue
 from kaizen.patterns.loop_invariant_hoist import LoopInvariantHoist
 from kaizen.patterns.membership_in_loop import MembershipInLoop
+from kaizen.patterns.nested_loop_join import NestedLoopJoin
 from kaizen.patterns.quadratic_accumulation import QuadraticAccumulation
 from kaizen.patterns.recursion_cache import RecursionCache
 from kaizen.patterns.resort_insort import ResortInsort
@@ -17,6 +18,7 @@ from kaizen.patterns.sorted_min_max import SortedMinMax
 from kaizen.patterns.sum_of_lists import SumOfLists
 
 PATTERNS: tuple[Pattern, ...] = (
+    NestedLoopJoin(),
     MembershipInLoop(),
     DedupSeenSet(),
     IndexCountInLoop(),

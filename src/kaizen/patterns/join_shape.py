@@ -1,0 +1,96 @@
+"""The shape of a nested-loop equality join, read from ``ast`` (KZ101's detector half).
+
+An inner loop over a collection ``inner`` nested in an outer loop, whose only work is guarded by an
+equality between a key of the inner element (``c``, ``c.attr`` or ``c[const]``) and a key computed
+without it (``o.customer_id``). The equality must be the first condition, so everything else is
+evaluated only for matching pairs, before and after the rewrite alike.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+_SIMPLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant)
+
+
+@dataclass(frozen=True)
+class JoinShape:
+    form: str  # "statement" (for c in inner: if ...) or "comprehension"
+    target: str  # the inner loop variable, c
+    inner: ast.Name  # the inner collection
+    test: ast.Compare  # the equality
+    inner_key: ast.expr  # the side computed from c
+    outer_key: ast.expr  # the side computed without c
+    rest: bool  # other conditions follow the equality
+
+    @property
+    def key_name(self) -> str:
+        """"id" for ``c.id`` / ``c["id"]``, "key" for ``c[0]``, "" for ``c`` itself."""
+        key = self.inner_key
+        if isinstance(key, ast.Attribute):
+            return key.attr
+        if isinstance(key, ast.Subscript) and isinstance(key.slice, ast.Constant):
+            value = key.slice.value
+            return value if isinstance(value, str) and value.isidentifier() else "key"
+        return ""
+
+
+def join_shape(node: ast.AST) -> JoinShape | None:
+    if isinstance(node, ast.For):
+        if len(node.body) != 1 or not isinstance(node.body[0], ast.If) or node.body[0].orelse:
+            return None
+        return _shape("statement", node.target, node.iter, node.body[0].test)
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and len(node.generators) == 1:
+        gen = node.generators[0]
+        if gen.is_async or not gen.ifs:
+            return None
+        shape = _shape("comprehension", gen.target, gen.iter, gen.ifs[0])
+        if shape is not None and len(gen.ifs) > 1:
+            return JoinShape(shape.form, shape.target, shape.inner, shape.test, shape.inner_key, shape.outer_key, True)
+        return shape
+    return None
+
+
+def _shape(form: str, target: ast.expr, iterable: ast.expr, test: ast.expr) -> JoinShape | None:
+    if not isinstance(target, ast.Name) or not isinstance(iterable, ast.Name):
+        return None
+    rest = False
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        test, rest = test.values[0], True
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return None
+    left, right = test.left, test.comparators[0]
+    c = target.id
+    if _inner_key(left, c) and _outer_key(right, c):
+        return JoinShape(form, c, iterable, test, left, right, rest)
+    if _inner_key(right, c) and _outer_key(left, c):
+        return JoinShape(form, c, iterable, test, right, left, rest)
+    return None
+
+
+def _inner_key(node: ast.expr, c: str) -> bool:
+    """``c``, ``c.attr`` or ``c[constant]``."""
+    if isinstance(node, ast.Name):
+        return node.id == c
+    if isinstance(node, ast.Attribute):
+        return isinstance(node.value, ast.Name) and node.value.id == c
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.value, ast.Name) and node.value.id == c and isinstance(node.slice, ast.Constant)
+    return False
+
+
+def _outer_key(node: ast.expr, c: str) -> bool:
+    """A side-effect-free read that does not involve ``c``: names, attributes, constant subscripts."""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Name) and part.id == c:
+            return False
+        if not isinstance(part, (*_SIMPLE, ast.expr_context)):
+            return False
+        if isinstance(part, ast.Subscript) and not isinstance(part.slice, (ast.Constant, ast.Name)):
+            return False
+    return not isinstance(node, ast.Constant)
+
+
+def names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
