@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from kaizen import git
-from kaizen.analyze.complexity import FunctionShape, shape_at
+from kaizen.analyze.complexity import FunctionShape, shape_of
 from kaizen.analyze.rank import Candidate, rank
 from kaizen.analyze.scan import scan
 from kaizen.analyze.shapes import read_shapes
@@ -105,7 +105,7 @@ def identify(night: Night, deadline: Deadline) -> Outcome:
 
 def record_hotspots(night: Night, functions: tuple[FunctionStats, ...], shapes: Mapping[str, tuple[FunctionShape, ...]]) -> None:
     for fn in functions:
-        shape = shape_at(shapes[fn.path], fn.line) if fn.path in shapes else None
+        shape = shape_of(shapes[fn.path], fn.qualname) if fn.path in shapes else None
         night.history.insert("hotspots", run_id=night.run_id, iteration=night.iteration, path=fn.path, line=fn.line,
                              function=fn.qualname, total_share=fn.total_share, self_share=fn.self_share,
                              growth=shape.growth.label if shape else None)
