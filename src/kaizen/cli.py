@@ -185,6 +185,15 @@ def status(fmt: str) -> int:
 
 
 @cli.command()
+@click.option("--run", "run_id", default=None, help="Replay this finished night instead of attaching to the current one.")
+def watch(run_id: str | None) -> int:
+    """Live dashboard of the night in this repository: q quits (the night goes on), p pauses, ? helps."""
+    from kaizen.commands import watch as command
+
+    return command.run(Path.cwd(), run_id=run_id)
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
 @click.option("--run", "run_id", default=None, help="Night to report on [default: the latest].")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write only this format here ('-' for stdout) instead of both into .kaizen/reports/<run>/.")

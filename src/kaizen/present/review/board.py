@@ -52,7 +52,7 @@ def tests(night: Night) -> Signal:
     if not night.baselines:
         return _signal("TESTS", Level.GREEN, "baseline tests not run yet")
     ran = sum(1 for d in night.decisions if d.tests_run)
-    return _signal("TESTS", Level.GREEN, "baseline tests pass; every kept change passes them", f"{ran} candidates tested")
+    return _signal("TESTS", Level.GREEN, "baseline tests pass", f"{ran} candidates tested")
 
 
 def performance(night: Night) -> Signal:
@@ -94,7 +94,7 @@ def resources(night: Night, sample: SystemSample | None) -> Signal:
         return _signal("RESOURCES", Level.YELLOW, f"other processes above the {cpu_limit:.0f}% CPU limit: benchmarking pauses", f"{sample.others_cpu:.0f}% CPU")
     if free < 2 * margin:
         return _signal("RESOURCES", Level.YELLOW, f"free memory near the {margin:.0%} margin", f"{free:.0%} free")
-    return _signal("RESOURCES", Level.GREEN, "machine quiet enough to measure", f"others {sample.others_cpu:.0f}% CPU, {free:.0%} mem free")
+    return _signal("RESOURCES", Level.GREEN, "machine quiet enough to measure", f"others {sample.others_cpu:.0f}% CPU")
 
 
 def stall(night: Night, now: float) -> str | None:
@@ -132,7 +132,7 @@ def progress(night: Night, now: float, loop_alive: bool | None, paused: bool = F
         return _signal("PROGRESS", Level.YELLOW, f"nothing kept in the last {barren} tries", f"{t.kept} kept")
     if run.status == "complete":
         return _signal("PROGRESS", Level.GREEN, f"complete: {t.kept} kept of {t.tried} tried", figures.duration(figures.elapsed(run, now)))
-    return _signal("PROGRESS", Level.GREEN, f"iteration {run.iteration} of {run.max_iterations}, {run.state}", f"{t.kept} kept")
+    return _signal("PROGRESS", Level.GREEN, f"iteration {run.iteration} of {run.max_iterations}", f"{t.kept} kept")
 
 
 def board_name(recorded: RecordedSignal, benchmarks: tuple[str, ...]) -> str | None:

@@ -1,0 +1,1 @@
+"""The dashboard (``kaizen watch``): the only place that imports textual."""
