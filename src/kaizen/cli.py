@@ -223,5 +223,40 @@ def init(force: bool) -> int:
     return command.run(Path.cwd(), force=force)
 
 
+_SELECT_HELP = "Only these pattern ids or names, comma-separated (see `kaizen patterns`)."
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are findings.")
+@click.option("--select", default=None, help=_SELECT_HELP)
+def scan(paths: tuple[str, ...], fmt: str, exit_code: bool, select: str | None) -> int:
+    """Find slow code shapes (default paths: the configured `source`, else the current folder)."""
+    from kaizen.commands import scan as command
+
+    return command.run(Path.cwd(), paths=paths, fmt=fmt, exit_code=exit_code, select=select)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--diff", is_flag=True, help="Print the rewrites as a unified diff and write nothing.")
+@click.option("--select", default=None, help=_SELECT_HELP)
+def fix(paths: tuple[str, ...], diff: bool, select: str | None) -> int:
+    """Apply the rewrites the safety checks prove safe (files are replaced atomically)."""
+    from kaizen.commands import fix as command
+
+    return command.run(Path.cwd(), paths=paths, diff=diff, select=select)
+
+
+@cli.command()
+@click.option("--select", default=None, help=_SELECT_HELP)
+def patterns(select: str | None) -> int:
+    """The pattern catalogue: what each rewrite does, an example, and the hazards it checks."""
+    from kaizen.commands import patterns as command
+
+    return command.run(select=select)
+
+
 def main() -> None:
     cli.main(prog_name="kaizen")
