@@ -284,7 +284,8 @@ def stability(
         return Stability(name, None, ())
     for node in loop.repeated():
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
-            return Stability(name, f"the loop suspends ({describe(node)}); other code may change {name} meanwhile", ())
+            what = describe(node).strip("()")
+            return Stability(name, f"the loop suspends ({what}); other code may change {name} meanwhile", ())
     unvouched: list[tuple[str, str]] = []
     for node in loop.repeated():
         if isinstance(node, ast.Call) and not _harmless(node, facts, name):

@@ -50,8 +50,25 @@ def _iterables(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
     return []
 
 
+# str and bytes methods that return a value of the receiver's own type.
+_SAME_TYPE_METHODS = frozenset(
+    {"casefold", "lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize", "swapcase", "replace",
+     "removeprefix", "removesuffix", "zfill", "expandtabs"}
+)
+
+
+def kinds_of(expr: ast.expr, env: infer.Env) -> Kinds | None:
+    """``infer.expr_types``, also knowing that ``x.lower()`` on a str-or-bytes ``x`` is str-or-bytes."""
+    kinds = infer.expr_types(expr, env)
+    func = expr.func if isinstance(expr, ast.Call) else None
+    if kinds is None and isinstance(func, ast.Attribute) and func.attr in _SAME_TYPE_METHODS:
+        receiver = kinds_of(func.value, env)
+        return receiver if receiver is not None and receiver <= {"str", "bytes"} else None
+    return kinds
+
+
 def probe_facts(expr: ast.expr, loop: Loop, env: infer.Env | None) -> ProbeFacts:
-    kinds = infer.expr_types(expr, env) if env is not None else None
+    kinds = kinds_of(expr, env) if env is not None else None
     source = ""
     if isinstance(expr, ast.Name):
         for around in loop.chain():
