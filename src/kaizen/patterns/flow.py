@@ -70,6 +70,8 @@ def classify(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> Use:
         return Use("read", name, line)
     if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
         return Use("read", name, line)
+    if isinstance(parent, (ast.Tuple, ast.List)) and isinstance(parents.get(parent), ast.Return):
+        return Use("read", name, line)  # `return items, n`: handed over as the function ends
     if isinstance(parent, ast.Subscript) and parent.value is name:
         kind = "read" if isinstance(parent.ctx, ast.Load) else "mutate"
         return Use(kind, name, f"{describe(parent)} at {line}")
