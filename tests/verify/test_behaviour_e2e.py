@@ -14,6 +14,7 @@ from kaizen.config import Command
 from kaizen.patterns.base import Evidence
 from kaizen.patterns.registry import get
 from kaizen.verify.behaviour import check_behaviour, collect_evidence
+from kaizen.verify.capture import run_capture
 from kaizen.verify.report import BehaviourReport, ChangedFunction
 from kaizen.verify.testrun import run_tests
 from tests.conftest import MakeRepo
@@ -148,3 +149,23 @@ def test_runtime_evidence_lets_the_membership_pattern_decide(make_repo: MakeRepo
     assert kz102.refuse(site, seen) is None  # the tests only ever passed str and int elements
     dicts = Evidence("tags.common", {"allowed": frozenset({"dict"}), "words": frozenset({"dict"})}, 1, {"allowed": frozenset({"list"})})
     assert kz102.refuse(site, dicts) is not None
+
+
+CHAINED = {
+    "sitecustomize.py": "import builtins\nbuiltins.PROJECT_SITE_RAN = True\n",
+    "mod.py": "def plain(x):\n    return x * 2\n\n\ndef outer(x):\n    def inner(y):\n        return y + 1\n    return inner(x)\n",
+    "tests/__init__.py": "",
+    "tests/test_mod.py": (
+        "import builtins\nimport unittest\nfrom mod import outer, plain\n\n\nclass T(unittest.TestCase):\n"
+        "    def test_site(self):\n        self.assertTrue(getattr(builtins, 'PROJECT_SITE_RAN', False))\n"
+        "    def test_mod(self):\n        self.assertEqual(plain(2), 4)\n        self.assertEqual(outer(1), 2)\n"
+    ),
+}
+
+
+def test_the_projects_own_sitecustomize_still_runs_and_nested_functions_are_explained(make_repo: MakeRepo, tmp_path: Path) -> None:
+    repo = make_repo(CHAINED)
+    run = run_capture(repo, COMMANDS["unittest"], [("mod", "plain"), ("mod", "outer.inner")], 120, tmp_path)
+    assert run.notes == ()  # the tests passed: the project's sitecustomize was imported after ours
+    assert run.functions[("mod", "plain")].seen == 1
+    assert run.functions[("mod", "outer.inner")].status == "outer is not a class: nested functions cannot be captured"

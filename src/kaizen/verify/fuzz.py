@@ -35,6 +35,7 @@ MAX_SIZE = 8
 VARIANTS = 8  # fillings of each drawn structure
 VOCAB = 4  # values per atom type in one case: few enough to collide, enough to differ
 _MIXES = (0, 1, 0.0, 1.0, -0.0, True, False)
+_EDGES = {"float": (0.0, -0.0, math.nan, math.inf, -math.inf), "int": (0, -1), "str": ("",)}  # drawn as often as samples
 _ATOMS = ("int", "float", "bool", "str", "bytes", "complex", "NoneType")
 Vocab = dict[str, list[Any]]  # atom type name -> the few values one case draws from
 Template = list[tuple[tuple[Any, ...], dict[str, Any], dict[str, Any]]]  # one case: its calls
@@ -79,7 +80,9 @@ def _fill_all(drawn: list[tuple[Any, Vocab]], limit: int) -> list[Template]:
     found: dict[bytes, Template] = {}
     for skeleton, vocab in drawn:
         for variant in range(VARIANTS):
-            case = _fill(skeleton, vocab, rng if variant else None)
+            chance = rng if variant else None
+            args, kwargs = _fill(skeleton[0], vocab, chance)  # once: every call of a case gets the same
+            case: Template = [(args, kwargs, _fill(g, vocab, chance)) for g in skeleton[1]]
             found.setdefault(pickle.dumps(case, 4), case)
     return list(found.values())[:limit]
 
@@ -103,15 +106,15 @@ def case_strategy(captured: Captured) -> Any:
 
 
 def _skeleton(captured: Captured) -> Any:
-    """The case with ``_Word`` placeholders for atoms (filled from the vocabulary afterwards, so
-    that no strategy has to be built per example)."""
+    """((args, kwargs), [globals of each call]) with ``_Word`` placeholders for atoms, filled from
+    the vocabulary afterwards so that no strategy has to be built per example."""
     from hypothesis import strategies as st
 
     call = call_strategy(captured)
     if not captured.global_shapes:
-        return call.map(lambda ak: [(ak[0], ak[1], {})])
+        return st.tuples(call, st.just([{}]))
     state = st.fixed_dictionaries({name: value_strategy(shape) for name, shape in sorted(captured.global_shapes.items())})
-    return st.tuples(call, st.lists(state, min_size=1, max_size=3)).map(lambda t: [(t[0][0], t[0][1], g) for g in t[1]])
+    return st.tuples(call, st.lists(state, min_size=1, max_size=3))
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,7 @@ def _atom(name: str, samples: list[Any]) -> Any:
 
     free: dict[str, Callable[[], Any]] = {
         "int": lambda: st.integers(min(samples, default=0) - 2, max(samples, default=8) + 2),
-        "float": lambda: st.one_of(st.sampled_from([0.0, -0.0, math.nan, math.inf, -math.inf]), _floats(samples)),
+        "float": lambda: _floats(samples),
         "bool": st.booleans,
         "str": lambda: st.text(_alphabet(samples, "ab"), max_size=3),
         "bytes": lambda: st.binary(max_size=3),
@@ -204,7 +207,8 @@ def _atom(name: str, samples: list[Any]) -> Any:
         "NoneType": st.none,
     }
     distinct = list({(type(s), s): s for s in samples if s == s}.values()) + [s for s in samples if s != s]
-    return st.one_of(*([st.sampled_from(distinct)] if distinct else []), free[name]())
+    edges = [st.sampled_from(_EDGES[name])] if name in _EDGES else []
+    return st.one_of(*edges, *([st.sampled_from(distinct)] if distinct else []), free[name]())
 
 
 def _of_type(name: str, info: dict[str, Any], depth: int) -> Any:
