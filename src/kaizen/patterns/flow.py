@@ -15,6 +15,7 @@ do not mutate unrelated lists. Everything else is checked.
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -236,15 +237,20 @@ def elements_of(value: ast.expr, env: infer.Env) -> frozenset[str] | None:
     return infer.element_types(value, env)
 
 
-_module: tuple[ast.Module, frozenset[str]] | None = None
+_module: tuple[ast.Module, Counter[str]] | None = None
+
+
+def module_binding_counts(tree: ast.Module) -> Counter[str]:
+    """How often each name is bound at module level (cached for the last module)."""
+    global _module
+    if _module is None or _module[0] is not tree:
+        _module = (tree, bindings(tree))
+    return _module[1]
 
 
 def module_bindings(tree: ast.Module) -> frozenset[str]:
-    """Names bound at module level (cached for the last module)."""
-    global _module
-    if _module is None or _module[0] is not tree:
-        _module = (tree, frozenset(bindings(tree)))
-    return _module[1]
+    """Names bound at module level."""
+    return frozenset(module_binding_counts(tree))
 
 
 @dataclass(frozen=True)

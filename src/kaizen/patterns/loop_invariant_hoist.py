@@ -10,7 +10,7 @@ import libcst as cst
 
 from kaizen.patterns.base import Evidence, Example, Pattern, Site
 from kaizen.patterns.cstedit import fresh_name, with_positions
-from kaizen.patterns.flow import FunctionFacts, Stability, hoist_target, stability, uses_in
+from kaizen.patterns.flow import FunctionFacts, Stability, hoist_target, module_binding_counts, stability, uses_in
 from kaizen.patterns.hoist import (
     Swap,
     call_at,
@@ -166,6 +166,8 @@ class LoopInvariantHoist(Pattern):
             blocker = f"the result of {callee}() is stored or changed in the loop, so each iteration needs a fresh one"
         elif callee != "re.compile" and ff.shadowed(str(callee)):
             blocker = f"the builtin {callee} is rebound in this module or function"
+        elif callee == "re.compile" and (module_binding_counts(tree)["re"] != 1 or "re" in ff.bound):
+            blocker = "the name re is rebound, so re.compile may not be the re module's"
         elif not all(ff.bound_before(hoist, name) for name in inputs.names):
             blocker = "an input is not certainly assigned before the loop starts"
         text = ast.unparse(first)
