@@ -10,7 +10,14 @@ import libcst as cst
 
 from kaizen.patterns.base import Evidence, Example, Pattern, Site
 from kaizen.patterns.cstedit import fresh_name, with_positions
-from kaizen.patterns.flow import FunctionFacts, Stability, hoist_target, module_binding_counts, stability, uses_in
+from kaizen.patterns.flow import (
+    FunctionFacts,
+    Stability,
+    hoist_target,
+    module_binding_counts,
+    stability,
+    uses_in,
+)
 from kaizen.patterns.hoist import (
     Swap,
     call_at,
