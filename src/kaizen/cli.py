@@ -186,11 +186,12 @@ def status(fmt: str) -> int:
 
 @cli.command()
 @click.option("--run", "run_id", default=None, help="Replay this finished night instead of attaching to the current one.")
-def watch(run_id: str | None) -> int:
+@click.option("--wait", is_flag=True, hidden=True, help="A night is starting: wait for its history instead of failing.")
+def watch(run_id: str | None, wait: bool) -> int:
     """Live dashboard of the night in this repository: q quits (the night goes on), p pauses, ? helps."""
     from kaizen.commands import watch as command
 
-    return command.run(Path.cwd(), run_id=run_id)
+    return command.run(Path.cwd(), run_id=run_id, wait=wait)
 
 
 @cli.command()

@@ -245,3 +245,36 @@ def _feed(stream: object, data: bytes) -> None:
 def _kill_group(pgid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
+
+
+# A double fork: the launcher forks the command and exits at once, so the command belongs to init
+# (never our zombie, never killed with our session) and the launcher reports its pid on stdout.
+_DETACH = r"""
+import os, sys
+pid = os.fork()
+if pid:
+    sys.stdout.write(str(pid)); sys.stdout.flush(); os._exit(0)
+os.setsid()
+os.dup2(2, 1)  # the command's stdout joins its stderr in the log
+try:
+    os.execvp(sys.argv[1], sys.argv[1:])
+except OSError as exc:
+    sys.stderr.write(f"{sys.argv[1]}: {exc.strerror}\n"); os._exit(127)
+"""
+
+
+def spawn_detached(argv: Sequence[str], *, cwd: Path | str, log: Path, env: Mapping[str, str] | None = None) -> int:
+    """Start ``argv`` in the background, detached: its own session, stdin from /dev/null, stdout and
+    stderr appended to ``log``. It outlives the caller and its terminal. Returns its pid."""
+    args = list(argv)
+    if not args or resolve_program(args[0], env) is None:
+        raise CommandNotFound(args[0] if args else "")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        launcher = subprocess.Popen(
+            [sys.executable, "-S", "-E", "-c", _DETACH, *args],
+            cwd=cwd, env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=out, start_new_session=True,
+        )
+        pid_text, _ = launcher.communicate(timeout=30)
+    return int(pid_text.decode().strip())

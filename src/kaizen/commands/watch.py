@@ -18,16 +18,17 @@ def run(cwd: Path, *, run_id: str | None, wait: bool = False) -> int:
         raise KaizenError(f"no kaizen night in {kaizen_dir.parent} yet (no {history_path(kaizen_dir)}); start one with `kaizen run`")
     if run_id is not None:
         run_id = pick_run(kaizen_dir, run_id)
-    return show(kaizen_dir, run_id)
+    return show(kaizen_dir, run_id, replay=run_id is not None)
 
 
-def show(kaizen_dir: Path, run_id: str | None) -> int:
+def show(kaizen_dir: Path, run_id: str | None, *, replay: bool) -> int:
+    """The dashboard on ``run_id`` (None: the latest night, following a newer one when it starts)."""
     from kaizen.present.review.source import HistorySource
     from kaizen.present.tui.app import WatchApp  # textual loads only for this verb
 
     source = HistorySource(kaizen_dir, run_id)
     try:
-        WatchApp(source, kaizen_dir, replay=run_id is not None).run()
+        WatchApp(source, kaizen_dir, replay=replay).run()
     finally:
         source.close()
     return 0

@@ -26,7 +26,7 @@ HELP = """\
   Performance     per benchmark: start commit → current best, change of the run time,
                   speedup with its 99 % interval, noise floor. Composed from the kept
                   steps until COMPLETE measures the whole branch (then: confirmed).
-  Bottlenecks     candidates found / tried / kept / rejected, ▶ the one under evaluation,
+  Bottlenecks     candidates found, tried, kept, rejected; ▶ the one under evaluation;
                   the hottest functions with the growth their shape suggests
   Kaizen log      every try: pattern, place, verdict, speedup, p, why it was rejected
   System          machine CPU, memory, disk I/O; kaizen's process tree (the loop and the

@@ -88,9 +88,9 @@ def bottlenecks(night: Night, rows: int) -> RenderableType:
     head.append(f"found {t.found} · tried {t.tried} · ")
     head.append(f"kept {t.kept}", style="green")
     head.append(" · ")
-    head.append(f"rejected {t.rejected}", style="red" if t.rejected else "")
+    head.append(f"rej. {t.rejected}", style="red" if t.rejected else "")
     trying = figures.under_evaluation(night)
-    now = Text("\n▶ ", style="bold")
+    now = Text("▶ ", style="bold")
     if trying is not None:
         now.append(f"{trying.pattern_name} at {_place(trying.path, trying.line, trying.function)}")
         if trying.growth:
