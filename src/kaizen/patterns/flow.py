@@ -128,11 +128,18 @@ class FunctionFacts:
             if isinstance(node, ast.Name):
                 self.names.setdefault(node.id, []).append(node)
         self.own_scope = set(walk_scope(func))
-        for node in self.own_scope:  # loop variables drawn from .split() results are str or bytes
+        for node in self.own_scope:  # loop variables take the element types of what they iterate
             if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and self.bound[node.target.id] == 1:
-                kinds = elements_of(node.iter, self.env)
+                kinds = self.iter_elements(node.iter, self.env)
                 if kinds is not None and self.env.values.get(node.target.id) is None:
                     self.env.values[node.target.id] = kinds
+
+    def iter_elements(self, iterable: ast.expr, env: infer.Env) -> frozenset[str] | None:
+        """What iterating ``iterable`` yields, local lists included."""
+        kinds = elements_of(iterable, env)
+        if kinds is None and isinstance(iterable, ast.Name):
+            kinds = self.elements(iterable.id)
+        return kinds
 
     def shadowed(self, builtin: str) -> bool:
         return builtin in self.bound or builtin in module_bindings(self.tree)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kaizen.patterns import infer
 from kaizen.patterns.base import Evidence
-from kaizen.patterns.flow import HASHABLE, FunctionFacts, elements_of
+from kaizen.patterns.flow import HASHABLE, FunctionFacts
 from kaizen.patterns.loops import Loop
 
 Kinds = frozenset[str]
@@ -38,7 +38,7 @@ def loop_env(ff: FunctionFacts, loop: Loop) -> infer.Env | None:
             for gen in around.node.generators:
                 if not isinstance(gen.target, ast.Name):
                     return None
-                env.values[gen.target.id] = elements_of(gen.iter, env)
+                env.values[gen.target.id] = ff.iter_elements(gen.iter, env)
     return env
 
 
