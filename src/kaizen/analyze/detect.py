@@ -96,8 +96,6 @@ def to_finding(detection: Detection, path: str, evidence: Evidence | None = None
 
 def scan_text(text: str, path: str, patterns: Sequence[Pattern]) -> FileResult:
     """Findings of one source text; never raises."""
-    if not any(not p.triggers or any(t in text for t in p.triggers) for p in patterns):
-        return FileResult(())  # no detector could fire: skip the parse
     try:
         tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:

@@ -99,8 +99,8 @@ def discover(root: Path, paths: Sequence[Path]) -> list[Path]:
     folders), files named explicitly are always included. Sorted, without duplicates."""
     found: dict[Path, None] = {}
     for given in paths or [Path(".")]:
-        path = given if given.is_absolute() else root / given
-        if path.is_file():
+        path = given.resolve() if given.is_absolute() else root / given
+        if path.is_file() or path.is_symlink():
             found[path] = None
         elif path.is_dir():
             found.update(dict.fromkeys(_walk(path)))
@@ -117,10 +117,13 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def relative(root: Path, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()  # outside the root: keep it absolute
+    """``path`` as found (a symlink keeps its own name), relative to ``root`` when inside it."""
+    for candidate in (path, path.resolve()):
+        try:
+            return candidate.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return path.resolve().as_posix()  # outside the root: keep it absolute
 
 
 def _unreadable(rel: str, exc: OSError) -> Finding:

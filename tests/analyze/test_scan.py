@@ -1,0 +1,141 @@
+"""`scan`: findings with the paths and function names the rest of kaizen joins on, a content cache,
+the same answer in parallel, and never a traceback for a bad file."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kaizen.analyze import scan as scan_module
+from kaizen.analyze.scan import scan
+from kaizen.errors import KaizenError
+from kaizen.patterns.membership_in_loop import MembershipInLoop
+from tests.conftest import MakeRepo
+
+SLOW = """\
+class Shop:
+    def match(self, text):
+        names = ["a", "b"]
+        return [w for w in text.split() if w in names]
+
+
+def outer(text):
+    def inner():
+        stop = ["x"]
+        return [w for w in text.split() if w not in stop]
+    return inner
+"""
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def test_findings_carry_posix_relative_paths_and_qualified_functions(tmp_path: Path) -> None:
+    write(tmp_path, {"pkg/shop.py": SLOW})
+    report = scan(tmp_path, [Path("pkg")], select=frozenset({"KZ102"}), cache_dir=tmp_path / "cache")
+    assert [(f.path, f.line, f.function, f.fixable) for f in report.findings] == [
+        ("pkg/shop.py", 4, "Shop.match", True),
+        ("pkg/shop.py", 10, "outer.inner", True),
+    ]
+    assert report.files == 1 and report.lines == SLOW.count("\n")
+
+
+def test_bad_files_become_kz000_findings_never_tracebacks(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "syntax.py": "def f(:\n",
+        "undecodable.py": b"x = '\xff'\n",
+        "nul.py": b"x = 1\x00\n",
+        "cookie.py": b"# -*- coding: nope -*-\nx = 1\n",
+        "latin.py": "# -*- coding: latin-1 -*-\nx = 'é'\n".encode("latin-1"),
+    })
+    report = scan(tmp_path, [Path(".")], cache_dir=tmp_path / "cache")
+    bad = {f.path: f for f in report.findings}
+    assert set(bad) == {"syntax.py", "undecodable.py", "nul.py", "cookie.py"}
+    assert all(f.pattern_id == "KZ000" and not f.fixable and f.reason for f in bad.values())
+    assert bad["syntax.py"].message.startswith("cannot parse")
+    assert bad["undecodable.py"].message.startswith("cannot decode")
+    assert report.errors == ()
+
+
+def test_the_cache_answers_unchanged_files_and_rescans_changed_ones(tmp_path: Path) -> None:
+    write(tmp_path, {"a.py": SLOW, "b.py": "x = 1\n"})
+    cache = tmp_path / "cache"
+    first = scan(tmp_path, [Path(".")], cache_dir=cache)
+    again = scan(tmp_path, [Path(".")], cache_dir=cache)
+    assert again.cached == 2 and again.findings == first.findings
+    (tmp_path / "b.py").write_text(SLOW + "# now slow too\n", encoding="utf-8")
+    third = scan(tmp_path, [Path(".")], cache_dir=cache)
+    assert third.cached == 1 and len(third.findings) == 2 * len(first.findings)
+    narrower = scan(tmp_path, [Path(".")], select=frozenset({"KZ101"}), cache_dir=cache)
+    assert narrower.cached == 0, "the selected patterns are part of the cache key"
+
+
+def test_cache_lives_in_dot_kaizen_inside_a_repo_and_stays_out_of_git(make_repo: MakeRepo) -> None:
+    repo = make_repo({"m.py": SLOW})
+    scan(repo, [Path(".")])
+    assert any((repo / ".kaizen" / "cache" / "scan").rglob("*.json"))
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True)
+    assert status.stdout == ""
+
+
+def test_cache_goes_to_the_user_cache_dir_outside_a_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    write(project, {"m.py": SLOW})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    scan(project, [Path(".")])
+    assert any((tmp_path / "xdg" / "kaizen" / "scan").rglob("*.json"))
+    assert not (project / ".kaizen").exists()
+
+
+def test_parallel_workers_find_exactly_what_one_process_finds(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {f"m{i:02d}.py": SLOW.replace("names", f"names{i}") for i in range(scan_module.POOL_MIN_FILES + 4)}
+    files["broken.py"] = "def (\n"
+    write(tmp_path, files)
+    serial = scan(tmp_path, [Path(".")], cache_dir=None, jobs=1)
+    parallel = scan(tmp_path, [Path(".")], cache_dir=tmp_path / "cache", jobs=2)
+    assert parallel.findings == serial.findings and len(serial.findings) == 2 * (len(files) - 1) + 1
+
+
+def test_hidden_virtualenv_and_build_folders_are_skipped_unless_named(tmp_path: Path) -> None:
+    write(tmp_path, {"src/m.py": SLOW, ".venv/lib/x.py": SLOW, "build/x.py": SLOW, ".hidden/x.py": SLOW, "node_modules/x.py": SLOW})
+    assert {f.path for f in scan(tmp_path, [Path(".")], cache_dir=None).findings} == {"src/m.py"}
+    named = scan(tmp_path, [Path(".venv/lib/x.py")], cache_dir=None)
+    assert {f.path for f in named.findings} == {".venv/lib/x.py"}
+
+
+def test_missing_paths_and_unknown_patterns_are_user_errors(tmp_path: Path) -> None:
+    with pytest.raises(KaizenError, match="does not exist"):
+        scan(tmp_path, [Path("nope")], cache_dir=None)
+    with pytest.raises(KaizenError, match="unknown pattern 'KZ999'"):
+        scan(tmp_path, [Path(".")], select=frozenset({"KZ999"}), cache_dir=None)
+
+
+def test_a_crashing_detector_is_an_error_line_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"m.py": SLOW})
+
+    def boom(self: object, tree: object, source: str) -> list[object]:
+        raise RuntimeError("detector bug")
+
+    monkeypatch.setattr(MembershipInLoop, "detect", boom)
+    report = scan(tmp_path, [Path(".")], cache_dir=tmp_path / "cache", jobs=1)
+    assert report.errors == ("m.py: KZ102 detector crashed: RuntimeError: detector bug",)
+    assert all(f.pattern_id != "KZ102" for f in report.findings)
+    assert not any(p.suffix == ".json" for p in (tmp_path / "cache").rglob("*")), "crashed results are not cached"
+
+
+def test_unreadable_files_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "gone.py").symlink_to(tmp_path / "missing-target.py")  # listed, but cannot be read
+    report = scan(tmp_path, [Path(".")], cache_dir=None)
+    assert [(f.path, f.pattern_id, f.message) for f in report.findings] == [
+        ("gone.py", "KZ000", "cannot read: No such file or directory")
+    ]
