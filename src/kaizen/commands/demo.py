@@ -30,7 +30,7 @@ def prepare(where: Path | None) -> Path:
         "# written by `kaizen demo` for the interpreter that runs kaizen\n"
         'source = ["slowshop"]\n'
         f'tests = "{python} -m unittest discover -s tests -q"\n'
-        "max_pairs = 12\n"
+        "max_pairs = 16\n"
         "cpu_limit = 95\n"
         "[benchmarks]\n"
         f'shop = "{python} bench.py"\n',

@@ -51,23 +51,25 @@ def run(cwd: Path, *, hours: float | None, max_iterations: int | None, resume: b
             print(night.branch, flush=True)
             code = execute(night, State.INITIALIZE)
         if code == 0:
-            kept, rejected = _counts(kdir, night.run_id)
-            con.print(f"night {night.run_id} done: {kept} kept, {rejected} rejected on branch {night.branch}")
+            kept, rejected, reverted = _counts(kdir, night.run_id)
+            undone = f" ({reverted} reverted after the final confirmation)" if reverted else ""
+            con.print(f"night {night.run_id} done: {kept} kept{undone}, {rejected} rejected on branch {night.branch}")
             con.print(f"report: {kdir / 'reports' / night.run_id / 'KAIZEN_REPORT.md'}")
         return code
     finally:
         lock.release(kdir)
 
 
-def _counts(kdir: Path, run_id: str) -> tuple[int, int]:
+def _counts(kdir: Path, run_id: str) -> tuple[int, int, int]:
     from kaizen.record.history import history_path, open_readonly
 
     db = open_readonly(history_path(kdir))
     try:
         rows = {r["outcome"]: r["n"] for r in db.execute("SELECT outcome, COUNT(*) AS n FROM decisions WHERE run_id = ? GROUP BY outcome", (run_id,))}
+        reverted = db.execute("SELECT COUNT(*) FROM decisions WHERE run_id = ? AND outcome = 'kept' AND confirmed = 0", (run_id,)).fetchone()[0]
     finally:
         db.close()
-    return int(rows.get("kept", 0)), int(rows.get("rejected", 0))
+    return int(rows.get("kept", 0)), int(rows.get("rejected", 0)), int(reverted)
 
 
 def night_argv(hours: float | None, max_iterations: int | None, allow_unverified: bool, seed: int) -> list[str]:

@@ -22,6 +22,8 @@ from kaizen.measure.hotspots import FunctionStats, Profile
 from kaizen.measure.pairs import BenchmarkFailure, Side, measure_pairs
 from kaizen.measure.profile import profile_benchmark
 from kaizen.transform.apply import Applied, Refused, apply_one
+from kaizen.transform.changes import changed_functions, module_name
+from kaizen.verify.behaviour import check_behaviour, collect_evidence
 from kaizen.verify.stats import Verdict
 from kaizen.verify.testrun import run_tests
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from kaizen.engine.night import Night
 
 HOTSPOTS_KEPT = 10
+EVIDENCE_MIN_SHARE = 0.05  # a report-only place must be at least this hot to pay for a capture run
 
 
 def candidate_keys(ranked: list[Candidate]) -> dict[str, Candidate]:
@@ -86,6 +89,11 @@ def identify(night: Night, deadline: Deadline) -> Outcome:
         )
     untried = [c for k, c in keyed.items() if k not in night.tried and c.finding.fixable]
     if not untried:
+        # Report-only places in hot code get one chance each: the element types the tests pass may
+        # prove what the source could not (the pattern's refuse() decides, with that evidence).
+        untried = [c for k, c in keyed.items() if k not in night.tried and c.finding.function
+                   and (c.hot_share or 0) >= EVIDENCE_MIN_SHARE and _types_could_settle(c.finding.reason)]
+    if not untried:
         night.stop_reason = "no untried fixable candidates left"
         night.say("info", night.stop_reason)
         return Outcome.EXHAUSTED
@@ -103,6 +111,12 @@ def identify(night: Night, deadline: Deadline) -> Outcome:
     return Outcome.OK
 
 
+def _types_could_settle(reason: str | None) -> bool:
+    """Only refusals about what the values are (hashable? which type?) can be lifted by the types
+    seen at run time; refusals about the code's structure cannot."""
+    return reason is not None and any(word in reason.lower() for word in ("type", "hashable", "iterator", "unknown"))
+
+
 def record_hotspots(night: Night, functions: tuple[FunctionStats, ...], shapes: Mapping[str, tuple[FunctionShape, ...]]) -> None:
     for fn in functions:
         shape = shape_of(shapes[fn.path], fn.qualname) if fn.path in shapes else None
@@ -115,7 +129,18 @@ def apply(night: Night, deadline: Deadline) -> Outcome:
     assert night.current is not None and night.cand_dir is not None
     git.reset_hard(night.cand_dir, night.best_sha)
     f = night.current.candidate.finding
-    result = apply_one(night.cand_dir / f.path, f.pattern_id, f.line)
+    evidence = None
+    if f.fixable:
+        night.current.evidence["Safety evidence"] = "static: the pattern's checks prove the rewrite safe from the source"
+    else:
+        assert night.best_dir is not None and night.config.tests is not None and f.function is not None
+        night.say("info", f"{f.pattern_id} at {f.location} is not provably safe from the source ({f.reason}); collecting runtime types from the tests")
+        found = collect_evidence(night.best_dir, night.config.tests, [(module_name(f.path), f.function)], deadline.timeout(night.config.test_timeout))
+        evidence = found.get(f"{module_name(f.path)}.{f.function}") or found.get(f.function)
+        if evidence is None:
+            return reject(night, "rewrite refused", f"{f.reason} (no runtime evidence: the tests never called {f.function})")
+        night.current.evidence["Safety evidence"] = f"dynamic: {evidence.describe()}"
+    result = apply_one(night.cand_dir / f.path, f.pattern_id, f.line, evidence)
     if isinstance(result, Applied):
         night.current.diff = git.diff(night.cand_dir)
         return Outcome.OK
@@ -157,6 +182,20 @@ def validate(night: Night, deadline: Deadline) -> Outcome:
     night.current.tests_run = tests.tests_run
     if not tests.passed:
         return reject(night, "tests failed", tests.describe().removeprefix("tests failed: "))
+    changed = changed_functions(night.cand_dir, night.current.diff)
+    assert night.best_dir is not None
+    report = check_behaviour(night.best_dir, night.cand_dir, night.config.tests, changed,
+                             timeout=deadline.timeout(night.config.test_timeout), allow_unverified=night.options.allow_unverified)
+    night.current.evidence["behaviour"] = report.to_json()
+    night.current.evidence["Behaviour"] = (
+        f"{report.status}: {report.calls_replayed} recorded calls replayed, {report.inputs_fuzzed} generated inputs compared, "
+        f"changed lines covered {report.changed_lines_covered:.0%}" if report.changed_lines_covered is not None
+        else f"{report.status}: {report.calls_replayed} recorded calls replayed, {report.inputs_fuzzed} generated inputs compared")
+    if report.status == "different":
+        return reject(night, "behaviour changed", report.difference or "the rewritten function returned something else")
+    if report.status == "unverified":
+        lines = ", ".join(str(n) for n in report.uncovered_lines) or "?"
+        return reject(night, "unverified", f"the tests never run the changed lines ({lines}); pass --allow-unverified to keep such changes")
     results = {name: BenchmarkResult(m.comparison, m.rss_change) for name, m in night.current.results.items()}
     decision = decide(results, night.config.memory_margin)
     if not decision.keep:
@@ -185,7 +224,8 @@ def commit(night: Night, deadline: Deadline) -> Outcome:
             lines.append(f"{name}: {c.verdict} {c.speedup:.3f}x (99% CI {c.ci_low:.3f}-{c.ci_high:.3f}), p={c.p:.2g}, {c.pairs} pairs")
     lines.append(f"Tests: passed ({cur.tests_run if cur.tests_run is not None else 'count unknown'} run)")
     for key, value in cur.evidence.items():
-        lines.append(f"{key}: {value}")
+        if isinstance(value, str):  # the structured evidence goes to the history, the words here
+            lines.append(f"{key}: {value}")
     lines += ["", f"kaizen run {night.run_id}, iteration {night.iteration}"]
     old = night.best_sha
     sha = git.commit_all(night.cand_dir, "\n".join(lines))

@@ -6,10 +6,10 @@ from __future__ import annotations
 def attach_customers(orders: list[tuple[int, int]], customers: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Pair each order (order id, customer id) with its customer's name."""
     result = []
-    for order_id, customer_id in orders:
-        for cid, name in customers:
-            if cid == customer_id:
-                result.append((order_id, name))
+    for order in orders:
+        for customer in customers:
+            if customer[0] == order[1]:
+                result.append((order[0], customer[1]))
                 break
     return result
 
