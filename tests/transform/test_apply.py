@@ -75,7 +75,7 @@ def test_encoding_cookie_bom_and_crlf_line_endings_survive(tmp_path: Path) -> No
     latin = tmp_path / "latin.py"
     latin.write_bytes(("# -*- coding: latin-1 -*-\n" + SLOW.replace('"a"', '"é"')).encode("latin-1"))
     assert isinstance(apply_one(latin, "KZ102", 4), Applied)
-    assert "stop_set".encode() in latin.read_bytes() and "é".encode("latin-1") in latin.read_bytes()
+    assert b"stop_set" in latin.read_bytes() and "é".encode("latin-1") in latin.read_bytes()
     crlf = tmp_path / "crlf.py"
     crlf.write_bytes(b"\xef\xbb\xbf" + SLOW.replace("\n", "\r\n").encode())
     assert isinstance(apply_one(crlf, "KZ102", 3), Applied)
@@ -94,7 +94,7 @@ def test_fix_source_applies_every_safe_site_and_reports_the_rest() -> None:
 def test_fix_source_only_uses_evidence_for_its_own_function() -> None:
     source = SHARED + "\n\n" + SHARED.replace("def keep", "def other")
     evidence = Evidence("mod.keep", element_types={"words": frozenset({"str"}), "stop": frozenset({"str"})}, value_types={"stop": frozenset({"list"})})
-    new, applied, refused = fix_source(source, {"KZ102"}, evidence)
+    _new, applied, refused = fix_source(source, {"KZ102"}, evidence)
     assert [f.function for f in applied] == ["keep"] and [f.function for f in refused] == ["other"]
 
 
