@@ -157,7 +157,8 @@ def _tests(config: Config, head_dir: Path) -> andon.Signal:
     if outcome.not_found:
         raise KaizenError(f"the test command `{config.tests.display}` could not be started (command not found); fix `tests` in {config.path.name}")
     if outcome.passed:
-        ran = f"{outcome.tests_run} tests pass" if outcome.tests_run is not None else "pass"
+        n = outcome.tests_run
+        ran = "pass" if n is None else "1 test passes" if n == 1 else f"{n} tests pass"
         return andon.tests_signal(True, ran)
     return andon.tests_signal(False, f"{outcome.describe()}; {failing_tail(outcome.tail)}".rstrip("; "))
 
