@@ -11,7 +11,7 @@ from kaizen import proc
 from kaizen.config import Command
 from kaizen.measure.runs import checkout_env
 
-_PYTEST_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+?)(?: - .*)?$", re.M)
+_PYTEST_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+::\S+?)(?: - .*)?$", re.M)
 _UNITTEST_FAILED = re.compile(r"^(?:FAIL|ERROR): (\S+) \(([\w.]+)\)", re.M)
 _PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|errors?)")
 _UNITTEST_RAN = re.compile(r"^Ran (\d+) tests?", re.M)
@@ -39,7 +39,10 @@ class TestOutcome:
 
 def parse_failures(output: str) -> tuple[str, ...]:
     names = [m.group(1) for m in _PYTEST_FAILED.finditer(output)]
-    names += [f"{m.group(2)}.{m.group(1)}" for m in _UNITTEST_FAILED.finditer(output)]
+    for m in _UNITTEST_FAILED.finditer(output):
+        method, where = m.group(1), m.group(2)
+        # Python >= 3.11 prints "test_x (pkg.mod.Class.test_x)", older ones "test_x (pkg.mod.Class)"
+        names.append(where if where.endswith(f".{method}") else f"{where}.{method}")
     return tuple(dict.fromkeys(names))
 
 
