@@ -155,12 +155,13 @@ class MembershipInLoop(Pattern):
         elements = ff.elements(name) if ff.owned(name) else ff.env.elements.get(name)
         probes = tuple(probe_facts(c.left, loop, loop_env(ff, loop)) for c in compares)
         first = compares[0]
+        op = "not in" if isinstance(first.ops[0], ast.NotIn) else "in"
         return Site(
             line=first.lineno,
             col=first.col_offset,
             end_line=first.end_lineno or first.lineno,
             function=loop.qualname,
-            message=f"`{probes[0].text} in {name}` scans a list on every iteration; a set built once before the loop makes it O(1)",
+            message=f"`{probes[0].text} {op} {name}` scans a list on every iteration; a set built once before the loop makes it O(1)",
             facts=(
                 ("container", name),
                 ("container_kinds", kinds),
