@@ -36,8 +36,9 @@ def complete_html(nights: dict[str, Path]) -> str:
 def test_markdown_summary_gives_each_benchmark_speedup_with_its_interval(complete_md: str) -> None:
     summary = complete_md.split("## Summary")[1].split("## Improvement trend")[0]
     assert "2 kept, 4 rejected of 6 tried" in summary
-    assert "| main | 840.0 ms | 321.8 ms | 2.61× | [2.48, 2.71] | −61.7 % | whole branch vs start |" in summary
-    assert "| search | 310.0 ms | 215.3 ms | 1.44× | [1.37, 1.50] | −30.6 % |" in summary
+    # medians and ratio from the same interleaved measurement of the whole branch at COMPLETE
+    assert "| main | 840.0 ms | 321.9 ms | 2.61× | [2.48, 2.71] | −61.7 % | whole branch vs start |" in summary
+    assert "| search | 313.3 ms | 217.6 ms | 1.44× | [1.37, 1.50] | −30.6 % |" in summary
     assert "17m09s" in summary  # time spent
 
 
@@ -76,6 +77,17 @@ def test_rejected_attempts_say_why_once(complete_md: str) -> None:
 def test_parameters_and_growth(complete_md: str) -> None:
     assert "| 8m41s | 4 | improvement_threshold | 0.05 | 0.04 | two no-change verdicts near the threshold |" in complete_md
     assert "| main | O(n²) (k = 2.02 [1.93, 2.11]) | O(n) (k = 1.04 [0.97, 1.10]) |" in complete_md
+
+
+def test_before_and_after_come_from_one_interleaved_measurement(complete_md: str) -> None:
+    runs = complete_md.split("## Run times before and after")[1].split("## Iterations")[0]
+    assert "| main | before | interleaved at COMPLETE | 24 | 815.2 ms |" in runs
+    assert "| main | after | interleaved at COMPLETE | 24 | 312.4 ms | 318.4 ms | 321.9 ms |" in runs
+
+
+def test_running_night_compares_with_the_start_baseline(nights: dict[str, Path]) -> None:
+    runs = render(nights["running"], "md").split("## Run times before and after")[1].split("## Iterations")[0]
+    assert "| main | before | last kept change, iteration 1 | 16 |" in runs  # the baseline's 16 runs
 
 
 def test_trend_table_accumulates_kept_steps(complete_md: str) -> None:
@@ -183,3 +195,23 @@ def test_write_reports_leaves_the_old_report_whole_when_writing_fails(nights: di
         report.write_reports(kaizen_dir, RUN_ID)
     assert (folder / "report.html").read_text(encoding="utf-8") == "old report"
     assert sorted(p.name for p in folder.iterdir()) == ["report.html"]
+
+
+def test_report_of_the_recorded_real_night(tmp_path: Path) -> None:
+    """What the loop really records renders into a report that says what happened."""
+    import shutil
+    import sqlite3
+
+    from tests.present.tui.conftest import RECORDED
+
+    shutil.copyfile(RECORDED, tmp_path / "history.db")
+    run_id = sqlite3.connect(tmp_path / "history.db").execute("SELECT id FROM runs").fetchone()[0]
+    db = open_readonly(tmp_path / "history.db")
+    md, page = report.render_markdown(db, run_id), report.render_html(db, run_id)
+    assert "2 kept, 1 rejected of 3 tried" in md and "**complete**" in md
+    assert "| main |" in md.split("## Summary")[1] and "whole branch vs start" in md
+    assert md.count("```diff\ndiff --git") == 2  # each kept commit with its diff
+    assert "list-as-queue at `shop/routes.py:10 reachable()`" in md
+    assert "**inconclusive**: main: inconclusive (too noisy" in md
+    assert "weight.complexity" in md  # the loop's adaptive parameters over time
+    assert external_references(page) == []

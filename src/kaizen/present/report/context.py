@@ -37,7 +37,7 @@ class Distribution:
     benchmark: str
     before: tuple[float, ...]
     after: tuple[float, ...]
-    after_source: str  # which measurement the "after" samples come from
+    source: str  # which measurements the samples come from
 
     @property
     def before_spread(self) -> Spread | None:
@@ -49,8 +49,9 @@ class Distribution:
 
 
 def distributions(night: Night) -> tuple[Distribution, ...]:
-    """Per benchmark, the start commit's samples and the best branch's: the whole branch measured
-    at COMPLETE when it was, else the last kept change's candidate runs."""
+    """Per benchmark, the run times of the start commit and of the best branch. Once COMPLETE
+    measured the whole branch, both sides come from those interleaved pairs (a fair comparison);
+    before that, the start's baseline runs against the last kept change's runs, hours apart."""
     baselines = {b.benchmark: b for b in night.baselines}
     out = []
     for name in night.benchmarks:
@@ -60,9 +61,9 @@ def distributions(night: Night) -> tuple[Distribution, ...]:
         confirm = figures.branch_confirmation(night, name)
         kept = figures.kept_measurements(night, name)
         if confirm is not None:
-            after, source = confirm.head, "whole branch, measured at COMPLETE"
+            before, after, source = confirm.base, confirm.head, "interleaved at COMPLETE"
         elif kept:
-            after, source = kept[-1].head, f"last kept change (iteration {kept[-1].iteration})"
+            after, source = kept[-1].head, f"last kept change, iteration {kept[-1].iteration}"
         if before or after:
             out.append(Distribution(name, before, after, source))
     return tuple(out)

@@ -65,17 +65,14 @@ class Gain:
     """How much faster the current best is than the start commit on one benchmark."""
 
     benchmark: str
-    baseline_s: float | None
+    baseline_s: float | None  # median of the start commit
+    best_s: float | None  # median of the best branch
     speedup: float
     ci_low: float
     ci_high: float
     noise_floor: float | None
     steps: int  # kept changes that moved it
-    confirmed: bool  # measured end to end at COMPLETE (else: composed from the kept steps)
-
-    @property
-    def best_s(self) -> float | None:
-        return None if self.baseline_s is None else self.baseline_s / self.speedup
+    confirmed: bool  # both medians and the ratio from COMPLETE's interleaved measurement
 
 
 def kept_measurements(night: Night, benchmark: str) -> list[Measurement]:
@@ -107,23 +104,23 @@ def compose(steps: list[Measurement]) -> tuple[float, float, float]:
 
 
 def gains(night: Night) -> tuple[Gain, ...]:
+    """Per benchmark: once COMPLETE measured the whole branch, its interleaved pairs give both
+    medians and the ratio (fair: same machine, same minutes). Until then the ratio is composed from
+    the kept steps and the best median is the start's median over it: an estimate."""
     baselines = {b.benchmark: b for b in night.baselines}
     out = []
     for name in night.benchmarks:
         base = baselines.get(name)
         steps = kept_measurements(night, name)
         confirm = branch_confirmation(night, name)
-        if confirm is not None:
-            speedup, low, high = confirm.speedup, confirm.ci_low, confirm.ci_high
-        else:
-            speedup, low, high = compose(steps)
-        out.append(Gain(
-            benchmark=name,
-            baseline_s=base.median_s if base else None,
-            speedup=speedup, ci_low=low, ci_high=high,
-            noise_floor=base.noise_floor if base else None,
-            steps=len(steps), confirmed=confirm is not None,
-        ))
+        noise = base.noise_floor if base else None
+        if confirm is not None and confirm.base and confirm.head:
+            out.append(Gain(name, statistics.median(confirm.base), statistics.median(confirm.head), confirm.speedup,
+                            confirm.ci_low, confirm.ci_high, noise, len(steps), True))
+            continue
+        speedup, low, high = compose(steps)
+        start = base.median_s if base else None
+        out.append(Gain(name, start, None if start is None else start / speedup, speedup, low, high, noise, len(steps), False))
     return tuple(out)
 
 
