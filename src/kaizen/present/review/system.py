@@ -58,17 +58,26 @@ class SystemSample:
 Sampler = Callable[[], SystemSample]
 
 
-class SystemSampler:
-    """``sampler()`` → a ``SystemSample``. ``pid`` is the loop's; ``started_at`` guards against a
-    recycled pid: a process younger than the night is not the night."""
+def is_kaizen(proc: psutil.Process) -> bool:
+    """Guards against a recycled pid: the loop's command line names kaizen (unreadable: trust it)."""
+    try:
+        return any("kaizen" in part for part in proc.cmdline())
+    except psutil.AccessDenied:
+        return True
+    except psutil.Error:
+        return False
 
-    def __init__(self, pid: int | None, started_at: float, disk_path: Path) -> None:
+
+class SystemSampler:
+    """``sampler()`` → a ``SystemSample``; ``pid`` is the loop's (``runs.pid``)."""
+
+    def __init__(self, pid: int | None, disk_path: Path) -> None:
         self.disk_path = disk_path
         self.loop: psutil.Process | None = None
         if pid is not None:
             with contextlib.suppress(psutil.Error):
                 proc = psutil.Process(pid)
-                if proc.create_time() <= started_at + 5:
+                if is_kaizen(proc):
                     self.loop = proc
         self.watching = pid is not None
         self.known: dict[int, psutil.Process] = {}

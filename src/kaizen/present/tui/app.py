@@ -53,7 +53,7 @@ def default_sampler(kaizen_dir: Path) -> SamplerFactory:
     def make(night: Night) -> Sampler | None:
         if not night.run.running:
             return None
-        return SystemSampler(night.run.pid, night.run.started_at, kaizen_dir)
+        return SystemSampler(night.run.pid, kaizen_dir)
 
     return make
 
@@ -85,7 +85,7 @@ class WatchApp(App[None]):
         self.interval = interval
         self.night: Night | None = None
         self.sampler: Sampler | None = None
-        self.sampled_run: str | None = None
+        self.sampled: tuple[str, int | None] | None = None  # (run, loop pid) the sampler watches
         self.sample: SystemSample | None = None
         self.last_event = 0
         self.ready = False  # a Resize can arrive before the panes exist
@@ -131,22 +131,25 @@ class WatchApp(App[None]):
         paused = control.read_paused(self.kaizen_dir)
         now = self.clock()
         stalled = board.stall(night, now) is not None if night is not None else False
-        self.header.update(render.header(night, paused, self.replay, stalled))
+        self.header.update(render.header(night, paused, self.replay and not (night and night.run.running), stalled))
         if night is None:
             self.panes["state"].update("waiting for `kaizen run` to write .kaizen/history.db …")
             return
-        if night.run.id != self.sampled_run:
-            self.sampler = None if self.replay else self.sampler_factory(night)
-            self.sampled_run = night.run.id
-            self.last_event = -1
-        self.sample = self.sampler() if self.sampler is not None and night.run.running else None
+        if (night.run.id, night.run.pid) != self.sampled:  # a new night, or `kaizen resume` took over
+            if self.sampled is None or night.run.id != self.sampled[0]:
+                self.last_event = -1
+            self.sampler = self.sampler_factory(night)
+            self.sampled = (night.run.id, night.run.pid)
+        if self.sampler is not None and not night.run.running:
+            self.sampler = None  # the night ended: stop watching a pid that may be reused
+        self.sample = self.sampler() if self.sampler is not None else None
         p = self.panes
         p["state"].update(render.state_machine(night, now, paused))
         p["andon"].update(render.andon(board.board(night, now, self.sample, paused)))
         p["performance"].update(render.performance(night))
         p["bottlenecks"].update(render.bottlenecks(night, p["bottlenecks"].content_region.height - 2))
         p["log"].update(render.kaizen_log(night, p["log"].content_region.height, p["log"].content_region.width))
-        p["system"].update(render.system(self.sample, night.run.running and not self.replay))
+        p["system"].update(render.system(self.sample, night.run.running))
         self.trend.show(figures.trend(night))
         self._append_events(night)
 
@@ -169,7 +172,7 @@ class WatchApp(App[None]):
     # ---- keys ---------------------------------------------------------------------------------
     def action_pause(self) -> None:
         night = self.night
-        if night is None or not night.run.running or self.replay:
+        if night is None or not night.run.running:
             self.notify("no running night to pause", severity="warning")
             return
         paused = not control.read_paused(self.kaizen_dir)
