@@ -12,6 +12,7 @@ from kaizen.patterns.flow import (
     FunctionFacts,
     Stability,
     classify,
+    function_facts,
     hoist_target,
     stability,
     uses_in,
@@ -28,7 +29,7 @@ from kaizen.patterns.hoist import (
     statement_at,
     taken_names,
 )
-from kaizen.patterns.loops import FunctionNode, Loop, module_loops
+from kaizen.patterns.loops import Loop, module_loops
 from kaizen.patterns.membership import (
     ProbeFacts,
     element_refusal,
@@ -122,7 +123,6 @@ class DedupSeenSet(Pattern):
     )
 
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
-        facts: dict[FunctionNode, FunctionFacts] = {}
         done: set[tuple[int, str]] = set()
         sites: list[Site] = []
         for loop in module_loops(tree, source):
@@ -140,7 +140,7 @@ class DedupSeenSet(Pattern):
                 used = {u.kind for u in uses_in(loop, name)}
                 if not {"probe", "append"} <= used or "rebind" in used:
                     continue
-                ff = facts.setdefault(loop.function, FunctionFacts(loop.function, tree))
+                ff = function_facts(loop.function, tree)
                 hoist = hoist_target(loop, [name], ALLOWED)
                 done.add((id(hoist), name))
                 sites.append(self._site(ff, hoist, name))

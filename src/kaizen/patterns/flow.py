@@ -18,6 +18,7 @@ import ast
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from kaizen.patterns import infer
 from kaizen.patterns.base import Evidence
@@ -113,26 +114,51 @@ def uses_in(loop: Loop, name: str, ignore: Collection[ast.AST] = ()) -> list[Use
 
 
 class FunctionFacts:
-    """Facts about one function, computed once per function and shared by its sites."""
+    """Facts about one function, each computed on first use and shared by every site in it (and,
+    through ``function_facts``, by every pattern looking at the same module)."""
 
     def __init__(self, func: FunctionNode, tree: ast.Module) -> None:
         self.func = func
         self.tree = tree
-        self.env = infer.function_env(func)
-        self.params = {p.arg for p in params(func)}
-        self.bound = bindings(func)
-        self.declared = declared(func, ast.Global) | declared(func, ast.Nonlocal)
-        self.parents = parent_map(func)
-        self.names: dict[str, list[ast.Name]] = {}
-        for node in self.parents:
-            if isinstance(node, ast.Name):
-                self.names.setdefault(node.id, []).append(node)
-        self.own_scope = set(walk_scope(func))
+
+    @cached_property
+    def env(self) -> infer.Env:
+        env = infer.function_env(self.func)
+        self.__dict__["env"] = env  # visible to the element lookups below, which read self.env
         for node in self.own_scope:  # loop variables take the element types of what they iterate
             if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and self.bound[node.target.id] == 1:
-                kinds = self.iter_elements(node.iter, self.env)
-                if kinds is not None and self.env.values.get(node.target.id) is None:
-                    self.env.values[node.target.id] = kinds
+                kinds = self.iter_elements(node.iter, env)
+                if kinds is not None and env.values.get(node.target.id) is None:
+                    env.values[node.target.id] = kinds
+        return env
+
+    @cached_property
+    def params(self) -> set[str]:
+        return {p.arg for p in params(self.func)}
+
+    @cached_property
+    def bound(self) -> Counter[str]:
+        return bindings(self.func)
+
+    @cached_property
+    def declared(self) -> set[str]:
+        return declared(self.func, ast.Global) | declared(self.func, ast.Nonlocal)
+
+    @cached_property
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        return parent_map(self.func)
+
+    @cached_property
+    def names(self) -> dict[str, list[ast.Name]]:
+        found: dict[str, list[ast.Name]] = {}
+        for node in self.parents:
+            if isinstance(node, ast.Name):
+                found.setdefault(node.id, []).append(node)
+        return found
+
+    @cached_property
+    def own_scope(self) -> set[ast.AST]:
+        return set(walk_scope(self.func))
 
     def iter_elements(self, iterable: ast.expr, env: infer.Env) -> frozenset[str] | None:
         """What iterating ``iterable`` yields, local lists included."""
@@ -334,6 +360,20 @@ def _plain_key(key: ast.expr) -> bool:
     if isinstance(key, ast.Attribute) and isinstance(key.value, ast.Name):
         return key.value.id in ("str", "bytes")
     return isinstance(key, ast.Name) and key.id in SAFE_BUILTINS
+
+
+_facts: tuple[ast.Module, dict[FunctionNode, FunctionFacts]] | None = None
+
+
+def function_facts(func: FunctionNode, tree: ast.Module) -> FunctionFacts:
+    """The ``FunctionFacts`` of ``func``, shared by all patterns scanning the same module."""
+    global _facts
+    if _facts is None or _facts[0] is not tree:
+        _facts = (tree, {})
+    found = _facts[1].get(func)
+    if found is None:
+        found = _facts[1][func] = FunctionFacts(func, tree)
+    return found
 
 
 def hoist_target(

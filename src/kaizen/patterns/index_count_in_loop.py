@@ -10,7 +10,14 @@ import libcst as cst
 
 from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.cstedit import add_import, fresh_name, module_ref, with_positions
-from kaizen.patterns.flow import FunctionFacts, Stability, hoist_target, stability, uses_in
+from kaizen.patterns.flow import (
+    FunctionFacts,
+    Stability,
+    function_facts,
+    hoist_target,
+    stability,
+    uses_in,
+)
 from kaizen.patterns.hoist import (
     Swap,
     call_at,
@@ -21,7 +28,7 @@ from kaizen.patterns.hoist import (
     statement_at,
     taken_names,
 )
-from kaizen.patterns.loops import FunctionNode, Loop, module_loops
+from kaizen.patterns.loops import Loop, module_loops
 from kaizen.patterns.membership import (
     ProbeFacts,
     element_refusal,
@@ -135,11 +142,10 @@ class IndexCountInLoop(Pattern):
             assert isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
             if not loop.lazy:
                 groups[(loop, func.value.id, func.attr)].append(call)
-        facts: dict[FunctionNode, FunctionFacts] = {}
         sites: list[Site] = []
         for (loop, name, method), calls in groups.items():
             assert loop.function is not None
-            ff = facts.setdefault(loop.function, FunctionFacts(loop.function, tree))
+            ff = function_facts(loop.function, tree)
             site = self._site(ff, loop, name, method, calls)
             if site is not None:
                 sites.append(site)

@@ -13,6 +13,7 @@ from kaizen.patterns.cstedit import fresh_name, with_positions
 from kaizen.patterns.flow import (
     FunctionFacts,
     Stability,
+    function_facts,
     hoist_target,
     module_binding_counts,
     stability,
@@ -29,6 +30,9 @@ from kaizen.patterns.hoist import (
     taken_names,
 )
 from kaizen.patterns.invariant_calls import (
+    ITERABLE as SIZED,
+)
+from kaizen.patterns.invariant_calls import (
     MUTABLE_RESULTS,
     Inputs,
     callee_of,
@@ -36,7 +40,7 @@ from kaizen.patterns.invariant_calls import (
     raise_refusal,
     read_only_use,
 )
-from kaizen.patterns.loops import FunctionNode, Loop, module_loops
+from kaizen.patterns.loops import Loop, module_loops
 
 _NAMES = {
     "len": "n_{}", "sorted": "sorted_{}", "set": "{}_set", "frozenset": "{}_frozen", "tuple": "{}_tuple",
@@ -52,7 +56,7 @@ class LoopInvariantHoist(Pattern):
     description = (
         "`sorted(x)`, `set(x)`, `max(x)`, `sum(x)`, `len(x)` or `re.compile(...)` inside a loop, on "
         "data the loop never changes, gives the same answer on every iteration: kaizen computes it "
-        "once before the loop. Because the hoisted expression now runs even when the loop body "
+        "once before the loop (`len()` only when that needs no runtime evidence: it is cheap). Because the hoisted expression now runs even when the loop body "
         "would not have, it is hoisted only when it provably cannot raise. Long attribute chains "
         "(`self.config.limits.max`) are reported for a person to judge: reading an attribute can "
         "run a property."
@@ -146,11 +150,10 @@ class LoopInvariantHoist(Pattern):
         for call, loop in owner.items():
             if not loop.lazy:
                 groups[(loop, ast.dump(call))].append(call)
-        facts: dict[FunctionNode, FunctionFacts] = {}
         sites: list[Site] = []
         for (loop, _), calls in groups.items():
             assert loop.function is not None
-            ff = facts.setdefault(loop.function, FunctionFacts(loop.function, tree))
+            ff = function_facts(loop.function, tree)
             site = self._site(ff, loop, calls, tree)
             if site is not None:
                 sites.append(site)
@@ -166,6 +169,9 @@ class LoopInvariantHoist(Pattern):
         own = {n for c in calls for n in ast.walk(c) if isinstance(n, ast.Name)}
         if any("rebind" in {u.kind for u in uses_in(loop, name, own)} for name in inputs.names):
             return None  # depends on something the loop changes: not invariant
+        typed = inputs.with_kinds(ff)
+        if callee == "len" and not (typed.value_kinds and all(k and k <= SIZED for k in typed.value_kinds)):
+            return None  # len() is O(1): worth a finding only when the hoist needs no evidence
         hoist = hoist_target(loop, list(inputs.names), ignore=own)
         stables = [stability(ff, hoist, name, ignore=own) for name in inputs.names]
         blocker = None
@@ -188,7 +194,7 @@ class LoopInvariantHoist(Pattern):
                 ("callee", callee),
                 ("blocker", blocker),
                 ("stables", tuple((s.name, s.blocker, s.calls) for s in stables)),
-                ("inputs", inputs.with_kinds(ff)),
+                ("inputs", typed),
                 ("hoist", (hoist.stmt.lineno, hoist.stmt.col_offset)),
                 ("targets", tuple((c.func.lineno, c.func.col_offset) for c in calls)),
                 ("base", inputs.names[0] if inputs.names else "regex"),
@@ -240,7 +246,7 @@ _CHAIN_DEPTH = 3  # a.b.c: shorter chains cost about as much as a local name
 
 def _attribute_chains(tree: ast.Module, source: str) -> list[Site]:
     """Report-only sites for long attribute chains read on every iteration of a statement loop."""
-    imported = {(a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    imported = _imported(tree.body)
     sites: list[Site] = []
     seen: set[tuple[int, str]] = set()
     for loop in module_loops(tree, source):
@@ -252,6 +258,8 @@ def _attribute_chains(tree: ast.Module, source: str) -> list[Site]:
         for node in loop.repeated():
             chain = _chain(node, parents)
             if chain is None or chain[0] in imported or chain[0] in bound or stored & set(chain[1:]):
+                continue
+            if chain[0] in _local_imports(function_facts(loop.function, tree)):
                 continue
             text = ".".join(chain)
             key = (id(loop.node), text)
@@ -267,6 +275,31 @@ def _attribute_chains(tree: ast.Module, source: str) -> list[Site]:
                 )
             )
     return sites
+
+
+def _local_imports(ff: FunctionFacts) -> set[str]:
+    return {
+        (a.asname or a.name).split(".")[0]
+        for n in ff.own_scope
+        if isinstance(n, (ast.Import, ast.ImportFrom))
+        for a in n.names
+    }
+
+
+def _imported(stmts: list[ast.stmt]) -> set[str]:
+    """Names bound by import statements among ``stmts`` and the blocks nested in them (not in defs)."""
+    found: set[str] = set()
+    stack = list(stmts)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            found.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for field in ("body", "orelse", "finalbody"):
+                stack.extend(getattr(stmt, field, ()))
+            for handler in getattr(stmt, "handlers", ()):
+                stack.extend(handler.body)
+    return found
 
 
 def _chain(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[str] | None:

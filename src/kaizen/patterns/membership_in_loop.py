@@ -9,7 +9,14 @@ import libcst as cst
 
 from kaizen.patterns.base import Evidence, Example, Pattern, Site
 from kaizen.patterns.cstedit import fresh_name, with_positions
-from kaizen.patterns.flow import FunctionFacts, Stability, hoist_target, stability, uses_in
+from kaizen.patterns.flow import (
+    FunctionFacts,
+    Stability,
+    function_facts,
+    hoist_target,
+    stability,
+    uses_in,
+)
 from kaizen.patterns.hoist import (
     edit,
     new_statement,
@@ -20,7 +27,7 @@ from kaizen.patterns.hoist import (
     statement_at,
     taken_names,
 )
-from kaizen.patterns.loops import FunctionNode, Loop, module_loops
+from kaizen.patterns.loops import Loop, module_loops
 from kaizen.patterns.membership import (
     ProbeFacts,
     element_refusal,
@@ -127,13 +134,10 @@ class MembershipInLoop(Pattern):
         for compare, loop in owner.items():
             if isinstance(compare.comparators[0], ast.Name) and not loop.lazy:
                 groups[(loop, compare.comparators[0].id)].append(compare)
-        facts: dict[FunctionNode, FunctionFacts] = {}
         sites: list[Site] = []
         for (loop, name), compares in groups.items():
             assert loop.function is not None
-            if loop.function not in facts:
-                facts[loop.function] = FunctionFacts(loop.function, tree)
-            site = self._site(facts[loop.function], loop, name, compares)
+            site = self._site(function_facts(loop.function, tree), loop, name, compares)
             if site is not None:
                 sites.append(site)
         return sites

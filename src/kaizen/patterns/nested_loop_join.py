@@ -8,7 +8,14 @@ import libcst as cst
 
 from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.cstedit import Positions, fresh_name, with_positions
-from kaizen.patterns.flow import FunctionFacts, Stability, hoist_target, stability, uses_in
+from kaizen.patterns.flow import (
+    FunctionFacts,
+    Stability,
+    function_facts,
+    hoist_target,
+    stability,
+    uses_in,
+)
 from kaizen.patterns.hoist import (
     Swap,
     edit,
@@ -20,7 +27,7 @@ from kaizen.patterns.hoist import (
 )
 from kaizen.patterns.invariant_calls import ITERABLE
 from kaizen.patterns.join_shape import JoinShape, join_shape, names_in
-from kaizen.patterns.loops import FunctionNode, Loop, module_loops
+from kaizen.patterns.loops import Loop, module_loops
 from kaizen.patterns.membership import ProbeFacts, loop_env, probe_facts, probe_refusal
 
 
@@ -122,7 +129,6 @@ class NestedLoopJoin(Pattern):
     )
 
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
-        facts: dict[FunctionNode, FunctionFacts] = {}
         sites: list[Site] = []
         for loop in module_loops(tree, source):
             if loop.function is None or loop.parent is None or loop.lazy:
@@ -130,7 +136,7 @@ class NestedLoopJoin(Pattern):
             shape = join_shape(loop.node)
             if shape is None or "rebind" in {u.kind for u in uses_in(loop.parent, shape.inner.id)}:
                 continue
-            ff = facts.setdefault(loop.function, FunctionFacts(loop.function, tree))
+            ff = function_facts(loop.function, tree)
             sites.append(self._site(ff, loop, shape))
         return sites
 
