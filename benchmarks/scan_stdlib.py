@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import gc
 import json
 import os
@@ -25,7 +26,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from kaizen.analyze.scan import ScanReport, _cpus, discover, scan
+from kaizen.analyze.scan import ScanReport, available_cpus, discover, scan
 
 
 def timed_scan(stdlib: Path, cache: Path, jobs: int) -> tuple[float, ScanReport]:
@@ -39,10 +40,8 @@ def parse_baseline(stdlib: Path) -> float:
     gc.disable()
     start = time.perf_counter()
     for path in files:
-        try:
+        with contextlib.suppress(SyntaxError, ValueError):
             ast.parse(path.read_bytes())
-        except (SyntaxError, ValueError):
-            pass
     elapsed = time.perf_counter() - start
     gc.enable()
     return elapsed
@@ -50,7 +49,7 @@ def parse_baseline(stdlib: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--jobs", type=int, default=_cpus())
+    parser.add_argument("--jobs", type=int, default=available_cpus())
     parser.add_argument("--parse-baseline", action="store_true", help="also time ast.parse of every file on one core")
     parser.add_argument("--output", type=Path, default=Path(__file__).parent / "results" / "scan_stdlib.json")
     args = parser.parse_args()

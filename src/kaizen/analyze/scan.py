@@ -151,7 +151,7 @@ def _worker_init() -> None:
 
 
 def _run(todo: list[tuple[str, str, str]], ids: tuple[str, ...], cache: ScanCache, jobs: int | None) -> list[tuple[str, FileResult]]:
-    workers = max(1, min(jobs or _cpus(), len(todo)))
+    workers = max(1, min(jobs or available_cpus(), len(todo)))
     if workers == 1 or len(todo) < POOL_MIN_FILES:
         was_enabled = gc.isenabled()
         gc.disable()
@@ -169,7 +169,7 @@ def _run(todo: list[tuple[str, str, str]], ids: tuple[str, ...], cache: ScanCach
         return [pair for future in futures for pair in future.result()]
 
 
-def _cpus() -> int:
+def available_cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
