@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kaizen.patterns.infer import Env, Types, expr_types
 from kaizen.patterns.purity import PURE_BUILTINS, PURE_METHODS
-from kaizen.patterns.scopes import ancestors, declared, walk_scope
+from kaizen.patterns.scopes import ancestors, declared, memo, walk_scope
 
 EAGER = frozenset({"list", "tuple", "str", "bytes", "dict", "set", "frozenset", "range"})
 _EAGER_CALLS = frozenset({"sorted", "list", "tuple", "set", "frozenset", "dict", "range"})
@@ -36,12 +36,19 @@ def accumulation(stmt: ast.AST) -> Accumulation | None:
         target, value = stmt.targets[0], stmt.value
         if not isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)) or not isinstance(value.op, ast.Add):
             return None
-        text = ast.unparse(target)
-        if ast.unparse(value.left) == text:
-            return Accumulation(stmt, target, text, value.right, "append")
-        if ast.unparse(value.right) == text:
-            return Accumulation(stmt, target, text, value.left, "prepend")
+        if _same(value.left, target):
+            return Accumulation(stmt, target, ast.unparse(target), value.right, "append")
+        if _same(value.right, target):
+            return Accumulation(stmt, target, ast.unparse(target), value.left, "prepend")
     return None
+
+
+def _same(a: ast.expr, b: ast.expr) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, ast.Name) and isinstance(b, ast.Name):
+        return a.id == b.id
+    return ast.unparse(a) == ast.unparse(b)
 
 
 def target_kind(acc: Accumulation, scope: ast.AST) -> str:
@@ -57,24 +64,40 @@ def target_kind(acc: Accumulation, scope: ast.AST) -> str:
         return "global"
     if t.id in declared(scope, ast.Nonlocal):
         return "cell"
-    nested = [n for n in ast.walk(scope) if isinstance(n, _SCOPES) and n is not scope]
-    if any(isinstance(x, ast.Name) and x.id == t.id for n in nested for x in ast.walk(n)):
-        return "cell"
-    return "local"
+    return "cell" if t.id in _nested_names(scope) else "local"
+
+
+def _nested_names(scope: ast.AST) -> set[str]:
+    """Names mentioned in functions, lambdas and classes nested in ``scope`` (cached per scope)."""
+    def collect() -> set[str]:
+        nested = [n for n in ast.walk(scope) if isinstance(n, _SCOPES) and n is not scope]
+        return {x.id for n in nested for x in ast.walk(n) if isinstance(x, ast.Name)}
+
+    return memo("nested-names", scope, collect)
 
 
 def init_kind(target: ast.expr, scope: ast.AST) -> str | None:
     """"str" or "bytes" when a plain name is set to a literal of that type somewhere in its scope
     (a hint: the safety check still proves every piece)."""
-    if not isinstance(target, ast.Name):
-        return None
-    for node in walk_scope(scope):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == target.id for t in node.targets):
-            if isinstance(node.value, ast.JoinedStr):
-                return "str"
-            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, (str, bytes)):
-                return type(node.value.value).__name__
-    return None
+    return _literal_inits(scope).get(target.id) if isinstance(target, ast.Name) else None
+
+
+def _literal_inits(scope: ast.AST) -> dict[str, str]:
+    def collect() -> dict[str, str]:
+        found: dict[str, str] = {}
+        for node in walk_scope(scope):
+            if not isinstance(node, ast.Assign):
+                continue
+            value = node.value
+            kind = "str" if isinstance(value, ast.JoinedStr) else None
+            if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
+                kind = type(value.value).__name__
+            for t in node.targets:
+                if kind is not None and isinstance(t, ast.Name):
+                    found.setdefault(t.id, kind)
+        return found
+
+    return memo("literal-inits", scope, collect)
 
 
 def scope_of(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ast.AST:

@@ -10,13 +10,14 @@ exception (``try``/``with``), class bodies and module level.
 from __future__ import annotations
 
 import ast
+from itertools import pairwise
 
 import libcst as cst
 
 from kaizen.patterns import cstedit
 from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.loop_vars import leaks_after, refusal_in_body
-from kaizen.patterns.scopes import ancestors, body_of, declared, function_of, parent_map
+from kaizen.patterns.scopes import ancestors, blocks, declared, function_of, parent_map
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Module)
 
@@ -79,28 +80,26 @@ class AppendComprehension(Pattern):
     )
 
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
-        parents = parent_map(tree)
         sites = []
-        for loop in ast.walk(tree):
-            if not isinstance(loop, (ast.For, ast.AsyncFor)):
-                continue
-            located = body_of(loop, parents)
-            shape = _shape(loop)
-            if located is None or located[1] == 0 or shape is None:
-                continue
-            first = located[0][located[1] - 1]
-            name = shape[0]
-            if not _starts_empty(first, name):
-                continue
-            scope = next(a for a in ancestors(loop, parents) if isinstance(a, _SCOPES))
-            reason = _refusal(loop, first, name, scope, parents)
-            sites.append(Site(
-                line=first.lineno, col=first.col_offset, end_line=loop.end_lineno or loop.lineno,
-                function=function_of(loop, parents),
-                message=f"loop only appends to {name!r}: build it with a list comprehension",
-                facts=(("name", name), ("reason", reason)),
-            ))  # fmt: skip
+        for block in blocks(tree):
+            for first, loop in pairwise(block):
+                shape = _shape(loop) if isinstance(loop, (ast.For, ast.AsyncFor)) else None
+                if shape is None or not _starts_empty(first, shape[0]):
+                    continue
+                assert isinstance(loop, (ast.For, ast.AsyncFor))
+                sites.append(self._site(first, loop, shape[0], tree))
         return sites
+
+    def _site(self, first: ast.stmt, loop: ast.For | ast.AsyncFor, name: str, tree: ast.Module) -> Site:
+        parents = parent_map(tree)
+        scope = next(a for a in ancestors(loop, parents) if isinstance(a, _SCOPES))
+        reason = _refusal(loop, first, name, scope, parents)
+        return Site(
+            line=first.lineno, col=first.col_offset, end_line=loop.end_lineno or loop.lineno,
+            function=function_of(loop, parents),
+            message=f"loop only appends to {name!r}: build it with a list comprehension",
+            facts=(("name", name), ("reason", reason)),
+        )
 
     def refuse(self, site: Site, evidence: Evidence | None = None) -> str | None:
         reason = site.fact("reason")

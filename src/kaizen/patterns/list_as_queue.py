@@ -91,14 +91,15 @@ class ListAsQueue(Pattern):
     )
 
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
-        parents = parent_map(tree)
         groups: dict[tuple[ScopeNode, str], list[QueueOp]] = {}
-        for op in find_ops(tree):
+        for op in find_ops(tree, source):
+            parents = parent_map(tree)
             scope = enclosing_scope(op.node, parents)
             groups.setdefault((scope, op.target), []).append(op)
         sites = []
         for (scope, target), ops in groups.items():
             first = min(ops, key=lambda o: (o.node.lineno, o.node.col_offset))
+            parents = parent_map(tree)
             reasons = judge_uses(scope, target, ops, tree, parents)
             facts: dict[str, object] = {"name": target, "reasons": tuple(reasons)}
             if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):

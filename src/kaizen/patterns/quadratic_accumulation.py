@@ -13,6 +13,7 @@ for a piece that is the loop variable.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 import libcst as cst
 
@@ -28,14 +29,20 @@ from kaizen.patterns.accumulation import (
     observers,
     piece_facts,
     read_in,
-    scope_of,
     target_kind,
-)  # fmt: skip
+)
 from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.infer import Env, Types, expr_types, function_env
-from kaizen.patterns.scopes import ancestors, function_of, parent_map
+from kaizen.patterns.scopes import (
+    FunctionNode,
+    ancestors,
+    function_of,
+    parent_map,
+    statements_in_context,
+)
 
 _KINDS = (frozenset({"str"}), frozenset({"bytes"}))
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 class QuadraticAccumulation(Pattern):
@@ -109,20 +116,35 @@ class QuadraticAccumulation(Pattern):
     )
 
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
-        parents = parent_map(tree)
         sites, seen = [], set()
         envs: dict[ast.AST, Env] = {}
-        for node in ast.walk(tree):
+        for node, chain in statements_in_context(tree):
             acc = accumulation(node)
-            loop = choose_loop(acc, parents) if acc is not None else None
-            if acc is None or loop is None or (loop, acc.text) in seen:
+            if acc is None:
                 continue
-            seen.add((loop, acc.text))
-            scope = scope_of(loop, parents)
+            at = max((i for i, a in enumerate(chain) if isinstance(a, _DEFS)), default=-1)
+            scope = chain[at] if at >= 0 else tree
+            if not any(isinstance(a, (ast.For, ast.While)) for a in chain[at + 1 :]):
+                continue
             if not isinstance(scope, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            env = envs.setdefault(scope, function_env(scope))
+            def scope_env(scope: ast.Module | FunctionNode = scope) -> Env:
+                if scope not in envs:
+                    envs[scope] = function_env(scope)
+                return envs[scope]
+
+            hint = _textual(acc, scope, scope_env)
+            if hint is None:
+                continue  # the cheap exit for the many numeric counters
             kind = target_kind(acc, scope)
+            if kind == "local" and acc.direction == "append" and hint == "str":
+                continue  # CPython's in-place case (the full check below would skip it too)
+            env = scope_env()
+            parents = parent_map(tree)
+            loop = choose_loop(acc, parents)
+            if loop is None or (loop, acc.text) in seen:
+                continue
+            seen.add((loop, acc.text))
             # a global's own type comes from the module; the pieces from the function
             target_env = envs.setdefault(tree, function_env(tree)) if kind == "global" else env
             site = self._site(acc, loop, kind, scope, env, target_env, parents)
@@ -213,6 +235,19 @@ class QuadraticAccumulation(Pattern):
         else:
             replacement = [start, body, join]
         return module.visit(_Splice(loop, replacement))
+
+
+def _textual(acc: Accumulation, scope: ast.AST, env: Callable[[], Env]) -> str | None:
+    """"str" or "bytes" when something says this builds one: the piece, the target's start
+    value, or the target's inferred type (asked last: inferring a function's types costs most)."""
+    literal = expr_types(acc.piece, Env())  # literals and builtin calls, no names
+    if literal is not None:
+        return _static_kind(literal, [])
+    if (init := init_kind(acc.target, scope)) is not None:
+        return init
+    if (piece := _static_kind(expr_types(acc.piece, env()), [])) is not None:
+        return piece
+    return _static_kind(expr_types(acc.target, env()), []) if isinstance(acc.target, ast.Name) else None
 
 
 def _static_kind(acc: Types | None, pieces: list[Types | None]) -> str | None:

@@ -4,9 +4,19 @@ list by whether a ``collections.deque`` behaves the same there."""
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
-from kaizen.patterns.scopes import bindings, body_of, declared, is_builtin, params, walk_scope
+from kaizen.patterns.scopes import (
+    bindings,
+    body_of,
+    declared,
+    is_builtin,
+    lines_matching,
+    params,
+    statements_on,
+    walk_scope,
+)
 
 _SAME_METHODS = frozenset({"append", "extend", "remove", "clear", "count", "index", "reverse"})
 _READERS = frozenset({"len", "bool", "list", "tuple", "sorted", "set", "frozenset", "sum", "min", "max", "any", "all", "reversed"})
@@ -37,9 +47,13 @@ def _tail_slice(node: ast.expr, name: str) -> bool:
             and node.slice.upper is None and node.slice.step is None)  # fmt: skip
 
 
-def find_ops(tree: ast.Module) -> list[QueueOp]:
+_CANDIDATE = re.compile(r"pop\(\s*0\s*\)|insert\(\s*0\s*,|\[\s*0\s*\]|\[\s*1\s*:\s*\]")
+
+
+def find_ops(tree: ast.Module, source: str) -> list[QueueOp]:
+    lines = lines_matching(source, _CANDIDATE)
     ops = []
-    for node in ast.walk(tree):
+    for node in statements_on(tree, lines) if lines else ():
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords:
             f = node.func
             if f.attr == "pop" and len(node.args) == 1 and _zero(node.args[0]):

@@ -15,7 +15,13 @@ from kaizen.patterns import cstedit
 from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.infer import IMMUTABLE, NUMERIC, Types, annotation_types
 from kaizen.patterns.purity import fresh_locals, impurities, return_kind
-from kaizen.patterns.scopes import FunctionNode, ancestors, params, parent_map, qualname
+from kaizen.patterns.scopes import (
+    FunctionNode,
+    ancestors,
+    params,
+    parent_map,
+    statements_in_context,
+)
 
 _SAFE_TUPLE = "tuple[immutable]"  # a tuple whose annotation promises immutable items
 _LOOPS = (ast.For, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -84,31 +90,33 @@ class RecursionCache(Pattern):
     )
 
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
-        parents = parent_map(tree)
+        lines = source.splitlines()
         sites: list[Site] = []
-        for func in ast.walk(tree):
+        for func, chain in statements_in_context(tree):
             if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            owner = parents.get(func)
-            method = isinstance(owner, ast.ClassDef)
+            if "\n".join(lines[func.lineno - 1 : func.end_lineno]).count(func.name + "(") < 2:
+                continue  # the def itself, plus at least one self-call: a cheap text test first
+            owner = chain[-1] if chain else None
             calls = _self_calls(func, owner.name if isinstance(owner, ast.ClassDef) else None)
-            if not (len(calls) >= 2 or any(_in_loop(c, func, parents) for c in calls)):
+            if not (len(calls) >= 2 or any(_in_loop(c, func) for c in calls)):
                 continue
-            kind = "async" if isinstance(func, ast.AsyncFunctionDef) else "method" if method else "function"
+            kind = "async" if isinstance(func, ast.AsyncFunctionDef) else "method" if isinstance(owner, ast.ClassDef) else "function"
             if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(func)):
                 kind = "generator"
-            outer = [a for a in ancestors(func, parents) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
+            named = [a.name for a in chain if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+            outer: list[ast.AST] = [a for a in chain if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))]
             facts: dict[str, object] = {
                 "name": func.name,
                 "kind": kind,
                 "decorators": tuple(ast.unparse(d) for d in func.decorator_list),
-                "impure": tuple(impurities(func, tree, list(outer))),
+                "impure": tuple(impurities(func, tree, outer)),
                 "returns": return_kind(func, fresh_locals(func)),
                 "params": _param_facts(func),
             }
             sites.append(Site(
                 line=func.lineno, col=func.col_offset, end_line=func.end_lineno or func.lineno,
-                function=qualname(func, parents),
+                function=".".join([*named, func.name]),
                 message=f"{func.name}() calls itself {len(calls)} times per call and recomputes subproblems; cache it",
                 facts=tuple(sorted(facts.items())),
             ))  # fmt: skip
@@ -169,8 +177,8 @@ def _self_calls(func: FunctionNode, cls: str | None) -> list[ast.Call]:
     return found
 
 
-def _in_loop(call: ast.Call, func: FunctionNode, parents: dict[ast.AST, ast.AST]) -> bool:
-    for anc in ancestors(call, parents):
+def _in_loop(call: ast.Call, func: FunctionNode) -> bool:
+    for anc in ancestors(call, parent_map(func)):
         if anc is func:
             return False
         if isinstance(anc, _LOOPS):

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from itertools import pairwise
 
 import libcst as cst
 
 from kaizen.patterns import cstedit
 from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.infer import Env, Types, element_types, expr_types, function_env, union
-from kaizen.patterns.scopes import ancestors, body_of, function_of, parent_map
+from kaizen.patterns.scopes import ancestors, blocks, body_of, function_of, parent_map
 from kaizen.patterns.sorted_list import (
     assigned_value,
     escapes_before,
@@ -92,18 +93,20 @@ class ResortInsort(Pattern):
     )
 
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
-        parents = parent_map(tree)
         sites: list[Site] = []
         envs: dict[ast.AST, Env] = {}
-        for stmt in ast.walk(tree):
+        pairs = [pair for block in blocks(tree) for pair in pairwise(block)]
+        for stmt, following in pairs:
             append = stmt if isinstance(stmt, ast.Expr) else None
             call = append.value if append is not None else None
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append"
                     and isinstance(call.func.value, ast.Name) and len(call.args) == 1 and not call.keywords):  # fmt: skip
                 continue
             name = call.func.value.id
-            located = body_of(stmt, parents)
-            sort = is_call(located[0][located[1] + 1], name, "sort") if located and located[1] + 1 < len(located[0]) else None
+            sort = is_call(following, name, "sort")
+            if sort is None:
+                continue
+            parents = parent_map(tree)
             loop = next((a for a in ancestors(stmt, parents) if isinstance(a, (*_SCOPES, ast.For, ast.While))), None)
             if sort is None or not isinstance(loop, (ast.For, ast.While)) or sort.args:
                 continue

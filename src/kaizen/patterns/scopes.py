@@ -7,10 +7,14 @@ imports libcst.
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
-from collections import Counter
-from collections.abc import Iterator
+import re
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
+T = TypeVar("T")
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -18,8 +22,101 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
+_CACHE: OrderedDict[tuple[str, int], tuple[ast.AST, object]] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def memo(kind: str, node: ast.AST, compute: Callable[[], T]) -> T:
+    """Remember ``compute()`` for ``node`` (by identity): every detector asks the same questions
+    of the same module, so they should cost one walk, not one each. Callers must not mutate
+    what they get back."""
+    key = (kind, id(node))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is node:
+        return hit[1]  # type: ignore[return-value]
+    value = compute()
+    _CACHE[key] = (node, value)  # holding the node keeps its id from being reused meanwhile
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
 def parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
-    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    """Each node's parent under ``tree`` (shared between callers: read it, never change it)."""
+    return memo("parents", tree, lambda: _parents(tree))
+
+
+def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    parents: dict[ast.AST, ast.AST] = {}
+    stack = [tree]
+    while stack:  # one child listing per node (ast.walk would list them twice)
+        node = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+            stack.append(child)
+    return parents
+
+
+def blocks(tree: ast.AST) -> Iterator[list[ast.stmt]]:
+    """Every statement list under ``tree`` (bodies, else/finally clauses, handlers, match cases),
+    found by walking statements only: much cheaper than visiting every expression."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield block
+                stack.extend(block)
+        for extra in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
+            yield extra.body
+            stack.extend(extra.body)
+
+
+def statements_in_context(tree: ast.AST) -> Iterator[tuple[ast.stmt, tuple[ast.stmt, ...]]]:
+    """Every statement with the compound statements around it, outermost first: enough to know
+    the enclosing defs, classes and loops without building a parent map of every expression."""
+    stack: list[tuple[ast.AST, tuple[ast.stmt, ...]]] = [(tree, ())]
+    while stack:
+        node, chain = stack.pop()
+        inner = (*chain, node) if isinstance(node, ast.stmt) else chain
+        children: list[ast.stmt] = []
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                children.extend(block)
+        for extra in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
+            children.extend(extra.body)
+        for child in reversed(children):
+            stack.append((child, inner))
+        if isinstance(node, ast.stmt):
+            yield node, chain
+
+
+def lines_matching(source: str, pattern: re.Pattern[str]) -> set[int]:
+    """The 1-based numbers of the lines where ``pattern`` matches."""
+    return {source.count("\n", 0, m.start()) + 1 for m in pattern.finditer(source)}
+
+
+def statements_on(tree: ast.AST, lines: set[int]) -> Iterator[ast.AST]:
+    """Every node of the statements that touch one of ``lines`` (compound statements: only their
+    headers, their bodies are statements of their own). Lets a detector that found candidate
+    lines with a text search skip walking the rest of the module."""
+    ordered = sorted(lines)
+    for block in blocks(tree):
+        for stmt in block:
+            first = bisect.bisect_left(ordered, stmt.lineno)
+            if first == len(ordered) or ordered[first] > (stmt.end_lineno or stmt.lineno):
+                continue
+            if not any(isinstance(getattr(stmt, f, None), list) for f in ("body", "orelse", "finalbody")):
+                yield from ast.walk(stmt)
+                continue
+            for name, value in ast.iter_fields(stmt):
+                if name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                    continue
+                for part in value if isinstance(value, list) else [value]:
+                    if isinstance(part, ast.AST):
+                        yield from ast.walk(part)
 
 
 def ancestors(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Iterator[ast.AST]:
@@ -93,6 +190,10 @@ def params(func: FunctionNode | ast.Lambda) -> list[ast.arg]:
 
 def bindings(root: ScopeNode) -> Counter[str]:
     """How many times each name is bound in ``root``'s own scope (params count once)."""
+    return memo("bindings", root, lambda: _bindings(root))
+
+
+def _bindings(root: ScopeNode) -> Counter[str]:
     counts: Counter[str] = Counter()
     if isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         counts.update(p.arg for p in params(root))
@@ -112,7 +213,7 @@ def bindings(root: ScopeNode) -> Counter[str]:
 
 def declared(root: ast.AST, kind: type[ast.Global] | type[ast.Nonlocal]) -> set[str]:
     """Names declared ``global``/``nonlocal`` anywhere under ``root`` (nested scopes included)."""
-    return {name for node in ast.walk(root) if isinstance(node, kind) for name in node.names}
+    return memo(kind.__name__, root, lambda: {n for b in blocks(root) for s in b if isinstance(s, kind) for n in s.names})
 
 
 def loads(root: ast.AST, name: str) -> list[ast.Name]:

@@ -14,6 +14,7 @@ Runtime evidence: ``element_types[x]`` (the elements' types) and ``value_types[x
 from __future__ import annotations
 
 import ast
+import re
 
 import libcst as cst
 
@@ -22,8 +23,17 @@ from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.guards import nonempty
 from kaizen.patterns.infer import Env, Types, element_types, expr_types, function_env
 from kaizen.patterns.purity import PURE_BUILTINS, PURE_METHODS
-from kaizen.patterns.scopes import ScopeNode, function_of, function_scopes, is_builtin, parent_map
+from kaizen.patterns.scopes import (
+    ScopeNode,
+    function_of,
+    function_scopes,
+    is_builtin,
+    lines_matching,
+    parent_map,
+    statements_on,
+)
 
+_CANDIDATE = re.compile(r"\bsorted\s*\(")  # lines that can hold a finding: only their statements are walked
 _INDISTINGUISHABLE = ({"int"}, {"str"}, {"bytes"})  # equal values of these types are interchangeable
 _REVERSIBLE = frozenset({"list", "tuple", "str", "range", "bytes"})
 _KEY_TYPES = {"len": "int", "str": "str", "repr": "str", "ord": "int", "str.lower": "str", "str.upper": "str", "str.casefold": "str"}
@@ -84,13 +94,13 @@ class SortedMinMax(Pattern):
     )
 
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
-        parents = parent_map(tree)
         sites = []
         envs: dict[ast.AST, Env] = {}
-        for node in ast.walk(tree):
+        for node in statements_on(tree, lines_matching(source, _CANDIDATE)):
             call = node.value if isinstance(node, ast.Subscript) else None
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "sorted"):
                 continue
+            parents = parent_map(tree)
             index = _index(node.slice) if isinstance(node, ast.Subscript) else None
             if index is None or len(call.args) != 1 or isinstance(call.args[0], ast.Starred):
                 continue

@@ -7,14 +7,24 @@ Runtime evidence: ``element_types[x]``, the types of the items of the summed ite
 from __future__ import annotations
 
 import ast
+import re
 
 import libcst as cst
 
 from kaizen.patterns import cstedit
 from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.infer import Env, Types, element_types, function_env, scoped_env
-from kaizen.patterns.scopes import ancestors, function_of, function_scopes, is_builtin, parent_map
+from kaizen.patterns.scopes import (
+    ancestors,
+    function_of,
+    function_scopes,
+    is_builtin,
+    lines_matching,
+    parent_map,
+    statements_on,
+)
 
+_CANDIDATE = re.compile(r"\bsum\s*\(")  # lines that can hold a finding: only their statements are walked
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -64,12 +74,12 @@ class SumOfLists(Pattern):
     )
 
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
-        parents = parent_map(tree)
         sites = []
         envs: dict[ast.AST, Env] = {}
-        for node in ast.walk(tree):
+        for node in statements_on(tree, lines_matching(source, _CANDIDATE)):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sum"):
                 continue
+            parents = parent_map(tree)
             start = _start(node)
             if start is None or len(node.args) not in (1, 2) or isinstance(node.args[0], ast.Starred):
                 continue
