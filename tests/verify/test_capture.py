@@ -99,3 +99,19 @@ def test_merge_keeps_the_process_that_saw_calls_and_dedupes_inputs() -> None:
     assert (merged.status, merged.seen, merged.skipped, len(merged.calls)) == ("patched", 4, 2, 1)
     assert merged.params == (("x", "POSITIONAL_OR_KEYWORD"),) and merged.executable == "/py"
     assert merge("m", "g", [dump]).status == "module never imported by the tests"
+
+
+def test_dicts_with_the_same_few_str_keys_are_records_until_they_vary_too_much() -> None:
+    shape: dict[str, Any] = {}
+    observe(shape, {"id": 1, "name": "a"}, [100], [])
+    observe(shape, {"id": 2, "name": "b"}, [100], [])
+    info = shape["dict"]
+    assert info["records"] == [("id", "name")]
+    assert info["fields"]["id"]["int"]["samples"] == [1, 2]
+    for key in "cdef":
+        observe(shape, {key: 0}, [100], [])
+    assert shape["dict"]["records"] is None  # five key sets: a mapping after all
+    merged: dict[str, Any] = {}
+    merge_shape(merged, {"dict": {"records": [("id",)], "fields": {"id": {}}}}, 0)
+    merge_shape(merged, {"dict": {"records": None}}, 0)
+    assert merged["dict"]["records"] is None and "fields" not in merged["dict"]

@@ -83,3 +83,17 @@ def test_nothing_is_generated_for_a_function_the_tests_never_called() -> None:
 class Opaque:
     def __init__(self, n: int) -> None:
         self.n = n
+
+
+def test_dicts_seen_as_records_keep_their_fields() -> None:
+    rows = ([{"id": 1, "name": "a"}, {"id": 2, "name": "b"}],)
+    cases = generate(captured({"rows": rows}), seconds=60, limit=400)
+    dicts = [d for args in first_args(cases) for d in args[0]]
+    assert dicts and all(list(d) == ["id", "name"] for d in dicts)
+    assert all(type(d["id"]) is int and type(d["name"]) is str for d in dicts)
+
+
+def test_dicts_with_many_key_sets_are_mappings() -> None:
+    counts = ({"a": 1}, {"b": 2}, {"c": 3}, {"d": 4}, {"e": 5})
+    cases = generate(captured({"counts": counts}), seconds=60, limit=400)
+    assert any(len(args[0]) > 1 or not args[0] for args in first_args(cases))

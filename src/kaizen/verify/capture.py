@@ -132,6 +132,19 @@ def merge_shape(into: Shape, other: Shape, offset: int) -> None:
         for part in ("elem", "key", "value"):
             if part in info:
                 merge_shape(mine.setdefault(part, {}), info[part], offset)
+        if "records" in info:
+            mine_records = mine.get("records", [])
+            if mine_records is None or info["records"] is None:
+                mine["records"] = None
+                mine.pop("fields", None)
+            else:
+                mine["records"] = mine_records + [r for r in info["records"] if r not in mine_records]
+                if len(mine["records"]) > 4:
+                    mine["records"] = None
+                    mine.pop("fields", None)
+                else:
+                    for key, theirs in info.get("fields", {}).items():
+                        merge_shape(mine.setdefault("fields", {}).setdefault(key, {}), theirs, offset)
         if "max_len" in info:
             mine["max_len"] = max(mine.get("max_len", 0), info["max_len"])
         if "lens" in info:

@@ -32,6 +32,7 @@ from kaizen.verify.capture import Captured, Shape
 REF = "\x00kaizen-ref"  # must match _child/_kaizen_replay.py
 MAX_DEPTH = 3
 MAX_SIZE = 8
+MIN_DRAWS = 12  # even on a machine too busy for the time box: the first draws are the simplest
 VARIANTS = 8  # fillings of each drawn structure
 VOCAB = 4  # values per atom type in one case: few enough to collide, enough to differ
 _MIXES = (0, 1, 0.0, 1.0, -0.0, True, False)
@@ -42,7 +43,7 @@ Template = list[tuple[tuple[Any, ...], dict[str, Any], dict[str, Any]]]  # one c
 
 
 def generate(captured: Captured, seconds: float, limit: int = 600) -> list[Template]:
-    """Distinct cases, smallest first as hypothesis makes them, for at most ``seconds``.
+    """Distinct cases, smallest first as hypothesis makes them, for about ``seconds``.
 
     Hypothesis draws a case's structure and its vocabulary; each structure is then filled
     ``VARIANTS`` times, the extra times choosing afresh, place by place, among the same few words
@@ -65,7 +66,7 @@ def generate(captured: Captured, seconds: float, limit: int = 600) -> list[Templ
     @given(strategy)
     def collect(case: tuple[Any, Vocab]) -> None:
         drawn.append(case)
-        if time.monotonic() > deadline or len(drawn) * VARIANTS >= limit:
+        if (time.monotonic() > deadline and len(drawn) >= MIN_DRAWS) or len(drawn) * VARIANTS >= limit:
             raise Enough
 
     with warnings.catch_warnings():
@@ -222,6 +223,9 @@ def _of_type(name: str, info: dict[str, Any], depth: int) -> Any:
     if name == "dict":
         if depth >= MAX_DEPTH or not info["key"]:
             return st.just({})
+        if info.get("records"):  # records: the observed key sets, each field shaped as seen
+            fields = info["fields"]
+            return st.one_of([st.tuples(*(value_strategy(fields[k], depth + 1) for k in keys)).map(_record_of(keys)) for keys in info["records"]])
         return st.dictionaries(value_strategy(info["key"], depth + 1), value_strategy(info["value"], depth + 1), max_size=size)
     if name not in ("list", "tuple", "set", "frozenset"):
         return None
@@ -246,6 +250,11 @@ def _floats(samples: list[Any]) -> Any:
 def _alphabet(samples: list[Any], default: str) -> str:
     letters = sorted({c for s in samples if isinstance(s, str) for c in s})[:8]
     return "".join(letters) or default
+
+
+def _record_of(keys: list[str]) -> Callable[[tuple[Any, ...]], dict[str, Any]]:
+    # the keys in the order the program made them (hypothesis's fixed_dictionaries may reorder)
+    return lambda values: dict(zip(keys, values, strict=True))
 
 
 def _set_of(kind: type) -> Callable[[list[Any]], Any]:

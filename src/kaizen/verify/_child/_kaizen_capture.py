@@ -29,6 +29,8 @@ DATA = (*ATOMS, *CONTAINERS, dict)
 SAMPLES = 12  # atom values kept per type and place, to seed the fuzzer with realistic values
 POOL = 12  # opaque objects kept per type and place (pickled)
 POOL_BYTES = 64 * 1024
+RECORD_KEYS = 16  # a dict with more keys, or non-str keys, is a mapping, not a record
+RECORD_SHAPES = 4  # more distinct key sets than this: a mapping too
 GLOBAL_OPS = {"LOAD_GLOBAL", "STORE_GLOBAL", "DELETE_GLOBAL", "LOAD_NAME"}
 
 Shape = dict[str, dict[str, Any]]  # type name -> what was seen of values of that type
@@ -74,8 +76,9 @@ def observe(shape: Shape, value: Any, budget: list[int], pool: list[bytes]) -> N
             observe(info["elem"], item, budget, pool)
     elif cls is dict:
         if info is None:
-            info = shape[name] = {"key": {}, "value": {}, "max_len": 0}
+            info = shape[name] = {"key": {}, "value": {}, "max_len": 0, "records": []}
         info["max_len"] = max(info["max_len"], len(value))
+        _record(info, value, budget, pool)
         for key, item in value.items():
             if budget[0] <= 0:
                 break
@@ -96,6 +99,24 @@ def observe(shape: Shape, value: Any, budget: list[int], pool: list[bytes]) -> N
             index = pool.index(data)
             if index not in info["pool"]:
                 info["pool"].append(index)
+
+
+def _record(info: dict[str, Any], value: dict[Any, Any], budget: list[int], pool: list[bytes]) -> None:
+    """A dict with a few str keys, the same few each time, is a record ({"id": ..., "name": ...}):
+    keep its key sets and a shape per field, so generated dicts have the fields the code reads."""
+    records = info["records"]
+    keys = tuple(value)
+    if records is None or len(keys) > RECORD_KEYS or not all(type(k) is str for k in keys):
+        info["records"] = None
+        return
+    if keys not in records:
+        if len(records) >= RECORD_SHAPES:
+            info["records"] = None
+            return
+        records.append(keys)
+    fields = info.setdefault("fields", {})
+    for key, item in value.items():
+        observe(fields.setdefault(key, {}), item, budget, pool)
 
 
 class _Tee:
