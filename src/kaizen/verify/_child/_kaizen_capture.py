@@ -5,8 +5,7 @@ import hook wraps each target right after its module has executed; the wrapper r
 outermost call only (a recursive function would otherwise fill the budget with its own subcalls):
 the arguments pickled before the call (a deep snapshot), the data globals the function reads, and
 afterwards the outcome (return value or exception), the arguments again (their mutation) and what it
-printed. It also notes the *shape* of every argument (types, element types, sample values) which
-becomes the runtime type evidence and the seed of differential fuzzing.
+printed. It also folds every argument into its *shape* (``_kaizen_shapes``).
 
 Values that cannot be pickled, or are too large, are skipped and counted; the tests themselves
 never see a difference: every failure of the recorder is swallowed. Everything is written at exit.
@@ -20,103 +19,31 @@ import os
 import pickle
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-PROTOCOL = 4  # readable by every Python 3 the project may run
-ATOMS = (int, float, bool, str, bytes, complex, type(None))
-CONTAINERS = (list, tuple, set, frozenset)
-DATA = (*ATOMS, *CONTAINERS, dict)
-SAMPLES = 12  # atom values kept per type and place, to seed the fuzzer with realistic values
-POOL = 12  # opaque objects kept per type and place (pickled)
-POOL_BYTES = 64 * 1024
-RECORD_KEYS = 16  # a dict with more keys, or non-str keys, is a mapping, not a record
-RECORD_SHAPES = 4  # more distinct key sets than this: a mapping too
+if TYPE_CHECKING or __package__:  # part of kaizen: type checks, kaizen's own tests
+    from kaizen.verify._child._kaizen_shapes import (
+        ATOMS,
+        CONTAINERS,
+        PROTOCOL,
+        Shape,
+        observe,
+        spec_from_others,
+        type_name,
+    )
+else:  # a sibling on sys.path (PYTHONPATH) in the project's process
+    from _kaizen_shapes import (
+        ATOMS,
+        CONTAINERS,
+        PROTOCOL,
+        Shape,
+        observe,
+        spec_from_others,
+        type_name,
+    )
+
 GLOBAL_OPS = {"LOAD_GLOBAL", "STORE_GLOBAL", "DELETE_GLOBAL", "LOAD_NAME"}
-
-Shape = dict[str, dict[str, Any]]  # type name -> what was seen of values of that type
-
-
-def type_name(cls: type) -> str:
-    """Builtins by their plain name (what the patterns' safety checks expect), others qualified."""
-    if cls.__module__ == "builtins":
-        return cls.__name__
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-def observe(shape: Shape, value: Any, budget: list[int], pool: list[bytes]) -> None:
-    """Add ``value`` to ``shape``, visiting at most ``budget[0]`` values in all."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        return
-    cls = type(value)
-    name = type_name(cls)
-    info = shape.get(name)
-    if cls in ATOMS:
-        if info is None:
-            info = shape[name] = {"samples": []}
-        samples = info["samples"]
-        small = not isinstance(value, (str, bytes)) or len(value) <= 80
-        if small and len(samples) < SAMPLES and not any(type(s) is cls and s == value for s in samples):
-            samples.append(value)
-    elif cls in CONTAINERS:
-        if info is None:
-            info = shape[name] = {"elem": {}, "max_len": 0, "lens": []}
-        info["max_len"] = max(info["max_len"], len(value))
-        if cls is tuple:
-            lens = info["lens"]
-            if len(value) not in lens:
-                lens.append(len(value))
-            if len(lens) == 1 and len(value) <= 8:  # a record: keep one shape per position
-                positions = info.setdefault("positions", [{} for _ in value])
-                for place, item in zip(positions, value):  # noqa: B905 (strict= needs Python 3.10)
-                    observe(place, item, budget, pool)
-        for item in value:
-            if budget[0] <= 0:
-                break
-            observe(info["elem"], item, budget, pool)
-    elif cls is dict:
-        if info is None:
-            info = shape[name] = {"key": {}, "value": {}, "max_len": 0, "records": []}
-        info["max_len"] = max(info["max_len"], len(value))
-        _record(info, value, budget, pool)
-        for key, item in value.items():
-            if budget[0] <= 0:
-                break
-            observe(info["key"], key, budget, pool)
-            observe(info["value"], item, budget, pool)
-    else:
-        if info is None:
-            info = shape[name] = {"pool": []}
-        if len(info["pool"]) < POOL:
-            try:
-                data = pickle.dumps(value, PROTOCOL)
-            except Exception:  # an object that cannot travel is simply not offered to the fuzzer
-                return
-            if len(data) > POOL_BYTES:
-                return
-            if data not in pool:
-                pool.append(data)
-            index = pool.index(data)
-            if index not in info["pool"]:
-                info["pool"].append(index)
-
-
-def _record(info: dict[str, Any], value: dict[Any, Any], budget: list[int], pool: list[bytes]) -> None:
-    """A dict with a few str keys, the same few each time, is a record ({"id": ..., "name": ...}):
-    keep its key sets and a shape per field, so generated dicts have the fields the code reads."""
-    records = info["records"]
-    keys = tuple(value)
-    if records is None or len(keys) > RECORD_KEYS or not all(type(k) is str for k in keys):
-        info["records"] = None
-        return
-    if keys not in records:
-        if len(records) >= RECORD_SHAPES:
-            info["records"] = None
-            return
-        records.append(keys)
-    fields = info.setdefault("fields", {})
-    for key, item in value.items():
-        observe(fields.setdefault(key, {}), item, budget, pool)
+DATA = (*ATOMS, *CONTAINERS, dict)  # globals of these types are snapshotted with each call
 
 
 class _Tee:
@@ -350,14 +277,7 @@ class _Finder:
             return None
         self.busy = True
         try:
-            spec = None
-            for finder in sys.meta_path:
-                find = getattr(finder, "find_spec", None)
-                if finder is self or find is None:
-                    continue
-                spec = find(name, path, target)
-                if spec is not None:
-                    break
+            spec = spec_from_others(self, name, path, target)
         finally:
             self.busy = False
         if spec is None or not hasattr(spec.loader, "exec_module"):
