@@ -14,14 +14,16 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.pilot import Pilot
 
 from kaizen.present.review.snapshot import Night
 from kaizen.present.review.source import HistorySource
 from kaizen.present.review.system import Sampler
 from kaizen.present.tui.app import WatchApp
 from kaizen.record.history import history_path
-from tests.present.review.factory import sample
 from tests.present.nightfixture import write_night
+from tests.present.review.factory import sample
+
 
 def sync(test: Callable[..., Coroutine[None, None, None]]) -> Callable[..., None]:
     """Run an async Pilot test on a fresh event loop (no asyncio plugin needed); fixtures still
@@ -76,6 +78,31 @@ def make_app(kaizen_dir: Path, now: float, *, run_id: str | None = None, interva
     """``interval`` defaults to an hour: screens change only when a test refreshes them."""
     return WatchApp(HistorySource(kaizen_dir, run_id), kaizen_dir, replay=run_id is not None, clock=lambda: now,
                     sampler_factory=sampler, interval=interval)
+
+
+async def settled_text(app: WatchApp, pilot: Pilot[None], timeout: float = 5.0) -> str:
+    """The screen once two looks 0.1 s apart agree: a loaded machine may still be laying out,
+    scrolling the activity pane to its end or drawing the plot after the first pause."""
+    await pilot.pause()
+    last = screen_text(app)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause(0.1)
+        now = screen_text(app)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+async def wait_screen(app: WatchApp, pilot: Pilot[None], *texts: str, timeout: float = 10.0) -> str:
+    """The screen once it shows all of ``texts`` (the dashboard refreshes on its own timer)."""
+    deadline = time.monotonic() + timeout
+    text = screen_text(app)
+    while not all(t in text for t in texts) and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        text = screen_text(app)
+    return text
 
 
 def screen_text(app: WatchApp) -> str:

@@ -18,7 +18,7 @@ import pytest
 
 from kaizen.present.tui.app import WatchApp
 from tests.present.nightfixture import T0
-from tests.present.tui.conftest import make_app, screen_text, sync
+from tests.present.tui.conftest import make_app, settled_text, sync
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
@@ -43,8 +43,7 @@ async def test_recorded_night_replayed(recorded: tuple[Path, str, float], size: 
     kaizen_dir, run_id, finished = recorded
     app = make_app(kaizen_dir, finished + 60, run_id=run_id)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        check(f"recorded-{size[0]}x{size[1]}", screen_text(app), app)
+        check(f"recorded-{size[0]}x{size[1]}", await settled_text(app, pilot), app)
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
@@ -52,8 +51,7 @@ async def test_recorded_night_replayed(recorded: tuple[Path, str, float], size: 
 async def test_live_night(running: Path, size: tuple[int, int]) -> None:
     app = make_app(running, T0 + 315)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        check(f"live-{size[0]}x{size[1]}", screen_text(app), app)
+        check(f"live-{size[0]}x{size[1]}", await settled_text(app, pilot), app)
 
 
 @sync
@@ -61,5 +59,4 @@ async def test_help(running: Path) -> None:
     app = make_app(running, T0 + 315)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("question_mark")
-        await pilot.pause()
-        check("help-120x40", screen_text(app), app)
+        check("help-120x40", await settled_text(app, pilot), app)

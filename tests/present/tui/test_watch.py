@@ -10,7 +10,8 @@ from kaizen.present.review import control
 from kaizen.present.tui.help import HelpScreen
 from kaizen.record.history import History, history_path
 from tests.present.nightfixture import RUN_ID, T0
-from tests.present.tui.conftest import make_app, screen_text, sync
+from tests.present.tui.conftest import make_app, settled_text, sync, wait_screen
+
 
 def signal(text: str, level: str, name: str) -> bool:
     """The andon line "● GREEN  TESTS …" (the mark and the spacing are layout, the words are not)."""
@@ -26,8 +27,7 @@ async def test_replay_of_a_recorded_night_shows_its_outcome(recorded: tuple[Path
     kaizen_dir, run_id, finished = recorded
     app = make_app(kaizen_dir, finished + 3600, run_id=run_id)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        text = screen_text(app)
+        text = await settled_text(app, pilot)
     assert f"night {run_id}" in text and "COMPLETE · replay" in text
     assert "▶ COMPLETE" in text and "▶ RUN_BENCHMARKS" not in text
     assert "complete after 1m14s" in text  # time spent, frozen at the end: not "now"
@@ -45,8 +45,7 @@ async def test_replay_of_a_recorded_night_shows_its_outcome(recorded: tuple[Path
 async def test_live_night_highlights_the_current_state(running: Path) -> None:
     app = make_app(running, LIVE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        text = screen_text(app)
+        text = await settled_text(app, pilot)
         state = app.query_one("#state")
         line = next(s for s in state.render_lines(state.region.reset_offset)[1:] if "RUN_BENCHMARKS" in s.text)
     assert "RUNNING" in text and "replay" not in text
@@ -62,8 +61,7 @@ async def test_live_night_highlights_the_current_state(running: Path) -> None:
 async def test_a_stalled_state_warns_and_turns_progress_red(running: Path) -> None:
     app = make_app(running, ENTERED + 11 * 60)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        text = screen_text(app)
+        text = await settled_text(app, pilot)
     assert "⚠ STALLED: 11m00s > limit 10m00s" in text and "RUNNING · ⚠ STALL" in text
     assert signal(text, "RED", "PROGRESS")
 
@@ -73,15 +71,14 @@ async def test_p_pauses_and_resumes_the_night_through_the_control_file(running: 
     app = make_app(running, LIVE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("p")
-        await pilot.pause()
+        text = await settled_text(app, pilot)
         assert json.loads(control.control_path(running).read_text()) == {"paused": True}
-        text = screen_text(app)
         assert "RUNNING · PAUSED" in text and "⏸ PAUSED at the next safe point" in text
         assert signal(text, "YELLOW", "PROGRESS")
         await pilot.press("p")
-        await pilot.pause()
+        text = await settled_text(app, pilot)
         assert json.loads(control.control_path(running).read_text()) == {"paused": False}
-        assert "PAUSED" not in screen_text(app)
+        assert "PAUSED" not in text
     assert sorted(p.name for p in running.iterdir()) == ["control.json", "history.db", "history.db-shm", "history.db-wal"]
 
 
@@ -130,9 +127,9 @@ async def test_question_mark_shows_help_and_escape_closes_it(running: Path) -> N
     app = make_app(running, LIVE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("question_mark")
-        await pilot.pause()
+        text = await settled_text(app, pilot)
         assert isinstance(app.screen, HelpScreen)
-        assert "pause or resume the night" in screen_text(app)
+        assert "pause or resume the night" in text
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -142,14 +139,12 @@ async def test_question_mark_shows_help_and_escape_closes_it(running: Path) -> N
 async def test_the_dashboard_follows_the_loop_as_it_writes(running: Path) -> None:
     app = make_app(running, LIVE_NOW, interval=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        assert "▶ RUN_BENCHMARKS" in screen_text(app)
+        assert "▶ RUN_BENCHMARKS" in await wait_screen(app, pilot, "▶ RUN_BENCHMARKS")
         writer = History(history_path(running))
         writer.update("runs", {"id": RUN_ID}, state="VALIDATE", state_since=LIVE_NOW)
         writer.insert("events", run_id=RUN_ID, at=LIVE_NOW, level="warn", message="validating KZ101 now")
         writer.close()
-        await pilot.pause(0.3)
-        text = screen_text(app)
+        text = await wait_screen(app, pilot, "▶ VALIDATE", "WARN validating KZ101 now")
     assert "▶ VALIDATE" in text and "WARN validating KZ101 now" in text
 
 
@@ -158,27 +153,23 @@ async def test_a_dashboard_opened_before_the_night_waits_then_attaches(tmp_path:
     kaizen_dir = tmp_path / ".kaizen"
     app = make_app(kaizen_dir, LIVE_NOW, interval=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        assert "waiting for a night to start" in screen_text(app)
+        assert "waiting for a night to start" in await settled_text(app, pilot)
         from tests.present.nightfixture import write_night
 
         write_night(kaizen_dir, upto="running", pid=4242)
-        await pilot.pause(0.3)
-        assert "▶ RUN_BENCHMARKS" in screen_text(app)
+        assert "▶ RUN_BENCHMARKS" in await wait_screen(app, pilot, "▶ RUN_BENCHMARKS")
 
 
 @sync
 async def test_at_80x24_the_panes_stack_and_scroll(running: Path) -> None:
     app = make_app(running, LIVE_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        first = await settled_text(app, pilot)
         assert app.screen.has_class("narrow")
-        first = screen_text(app)
         assert "▶ RUN_BENCHMARKS" in first and signal(first, "GREEN", "TESTS")  # the glance needs no scrolling
         assert "Activity" not in first
         await pilot.press("end")
-        await pilot.pause()
-        assert "Activity" in screen_text(app)
+        assert "Activity" in await wait_screen(app, pilot, "Activity")
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert not app.screen.has_class("narrow")
