@@ -209,3 +209,39 @@ def test_all_tests_against_the_same_list_in_one_loop_share_one_set_and_comments_
 def test_no_finding_outside_functions_or_on_sets() -> None:
     assert reasons(ID, "names = ['a']\nfor x in 'a b'.split():\n    print(x in names)\n") == []
     assert reasons(ID, "def f(xs):\n    names = {'a'}\n    return [x for x in xs if x in names]\n") == []
+
+
+def test_a_module_level_tuple_of_literals_cannot_change_so_it_is_fixed() -> None:
+    source = """\
+    STOP = ("a", "an", "the")
+
+
+    def keep(text):
+        return [w for w in text.split() if w not in STOP and check(w)]
+    """
+    source = textwrap.dedent(source)
+    new = fixed(ID, source)
+    assert "    stop_set = set(STOP)\n    return [w for w in text.split() if w not in stop_set and check(w)]" in new
+    rebound = source + "\n\ndef reset():\n    global STOP\n    STOP = ()\n"
+    assert untouched(ID, rebound) == ["the call check() in the loop may change STOP"]
+    a_list = source.replace('("a", "an", "the")', '["a", "an", "the"]')
+    assert untouched(ID, a_list) == ["the call check() in the loop may change STOP"]
+
+
+def test_module_level_dicts_and_sets_and_names_used_like_them_are_not_lists() -> None:
+    assert reasons(ID, "TABLE = {'a': 1}\n\ndef f(xs):\n    return [x for x in xs if x in TABLE]\n") == []
+    assert reasons(ID, "def f(xs, seen):\n    for x in xs:\n        if x not in seen:\n            seen.add(x)\n") == []
+    assert reasons(ID, "def f(xs, d):\n    return [d.get(x) for x in xs if x in d]\n") == []
+
+
+def test_a_closure_variable_is_not_mistaken_for_the_module_constant_of_the_same_name() -> None:
+    source = """\
+    STOP = ("a",)
+
+
+    def outer(STOP):
+        def inner(text):
+            return [w for w in text.split() if w in STOP]
+        return inner
+    """
+    assert untouched(ID, source) == ["STOP may not be a list or tuple: its type is unknown (a str would test substrings)"]

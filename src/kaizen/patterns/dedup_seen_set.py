@@ -178,7 +178,7 @@ class DedupSeenSet(Pattern):
                 ("mode", "convert" if convert else "shadow"),
                 ("blocker", blocker),
                 *stable.as_facts(),
-                ("elements", ff.elements(name) if ff.owned(name) else ff.env.elements.get(name)),
+                ("elements", ff.elements(name)),
                 ("starts_empty", assign is not None),
                 ("added", added),
                 ("probes", tuple(probe_facts(c.left, hoist, env) for c in compares)),

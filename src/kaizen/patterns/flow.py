@@ -23,6 +23,7 @@ from functools import cached_property
 from kaizen.patterns import infer
 from kaizen.patterns.base import Evidence
 from kaizen.patterns.loops import FunctionNode, Loop
+from kaizen.patterns.module_constants import IMMUTABLE, module_constant
 from kaizen.patterns.scopes import bindings, declared, params, parent_map, walk_scope
 
 # Builtins that neither mutate their arguments nor call user code given plain arguments.
@@ -41,6 +42,11 @@ BUILTIN_KINDS = frozenset(
 # Values that hash by value and compare equal only to builtin values (set/dict lookups agree with ==).
 HASHABLE = frozenset({"str", "bytes", "int", "float", "bool", "complex", "NoneType"})
 READ_METHODS = frozenset({"index", "count", "copy"})
+_NOT_SEQUENCE_METHODS = frozenset(
+    {"add", "discard", "get", "items", "keys", "values", "setdefault", "update", "popitem", "union",
+     "intersection", "difference", "symmetric_difference", "issubset", "issuperset", "isdisjoint",
+     "startswith", "endswith", "find", "split", "strip", "lower", "upper", "replace", "encode", "decode"}
+)
 # Calls whose result is a fresh list or tuple nobody else holds.
 _FRESH_CALLS = frozenset({"list", "sorted", "tuple"})
 _FRESH_METHODS = frozenset({"split", "rsplit", "splitlines", "copy"})
@@ -167,6 +173,30 @@ class FunctionFacts:
             kinds = self.elements(iterable.id)
         return kinds
 
+    def is_global(self, name: str) -> bool:
+        """Read here but bound neither here nor in an enclosing function: a module-level name."""
+        if name in self.bound or name in self.params or name in self.declared:
+            return False
+        return not any(name in bindings(f) for f in enclosing_functions(self.tree, self.func))
+
+    def unchangeable(self, name: str) -> bool:
+        """Holds a value that cannot change in place and is never rebound behind the loop's back:
+        an immutable local, or a frozen module constant."""
+        if self.is_global(name):
+            constant = module_constant(self.tree, name)
+            return constant is not None and constant.frozen
+        kinds = self.sequence_kinds(name)
+        return name not in self.declared and kinds is not None and kinds <= IMMUTABLE
+
+    def not_a_sequence(self, name: str) -> bool:
+        """The function calls a method on ``name`` that lists and tuples do not have (``.get``,
+        ``.add``, ``.items`` ...): it is a mapping, a set or some other object, not a list."""
+        for node in self.names.get(name, ()):
+            parent = self.parents.get(node)
+            if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _NOT_SEQUENCE_METHODS:
+                return True
+        return False
+
     def shadowed(self, builtin: str) -> bool:
         return builtin in self.bound or builtin in module_bindings(self.tree)
 
@@ -188,6 +218,9 @@ class FunctionFacts:
     def sequence_kinds(self, name: str) -> frozenset[str] | None:
         """``{"list"}`` or ``{"tuple"}`` for a name provably holding one, from its assignments."""
         known = self.env.values.get(name)
+        if known is None and self.is_global(name):
+            constant = module_constant(self.tree, name)
+            return constant.kinds if constant is not None else None
         if known is not None or not self.owned(name):
             return known
         kinds: set[str] = set()
@@ -201,8 +234,14 @@ class FunctionFacts:
         return frozenset(kinds) or None
 
     def elements(self, name: str) -> frozenset[str] | None:
-        """The types of everything a local list can hold: what it was built from and what is
-        appended or inserted anywhere in the function. None when not provable."""
+        """The types of everything ``name`` can hold: for a local list what it was built from and
+        what is appended or inserted anywhere in the function; for a parameter what its annotation
+        promises; for a frozen module constant its literal elements. None when not provable."""
+        if self.is_global(name):
+            constant = module_constant(self.tree, name)
+            return constant.elements if constant is not None and constant.frozen else None
+        if name in self.params and name not in self.declared and self.bound[name] == 1:
+            return self.env.elements.get(name)
         if name in self.params or name in self.declared or not self.owned(name):
             return None
         found: list[frozenset[str] | None] = []
@@ -313,15 +352,16 @@ def stability(
     """Does ``name`` stay the same object with the same contents through every iteration of
     ``loop``? ``allow`` lists the kinds of use the caller's rewrite handles itself."""
     allowed = set(allow)
+    unchangeable = facts.unchangeable(name)
     for use in uses_in(loop, name, ignore):
-        if use.kind in allowed:
+        if use.kind in allowed or (unchangeable and use.kind != "rebind"):
             continue
         if use.kind == "rebind":
             return Stability(name, use.what, ())
         if use.kind in ("mutate", "append"):
             return Stability(name, f"{name} is changed in the loop ({use.what})", ())
         return Stability(name, f"{name} is passed to {use.what} in the loop, which may change it", ())
-    if facts.owned(name):
+    if unchangeable or facts.owned(name):
         return Stability(name, None, ())
     for node in loop.repeated():
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
@@ -360,6 +400,31 @@ def _plain_key(key: ast.expr) -> bool:
     if isinstance(key, ast.Attribute) and isinstance(key.value, ast.Name):
         return key.value.id in ("str", "bytes")
     return isinstance(key, ast.Name) and key.id in SAFE_BUILTINS
+
+
+_enclosing: tuple[ast.Module, dict[FunctionNode, tuple[FunctionNode, ...]]] | None = None
+
+
+def enclosing_functions(tree: ast.Module, func: FunctionNode) -> tuple[FunctionNode, ...]:
+    """The functions ``func`` is nested in, outermost first (class bodies do not count: their names
+    are not visible inside methods)."""
+    global _enclosing
+    if _enclosing is None or _enclosing[0] is not tree:
+        found: dict[FunctionNode, tuple[FunctionNode, ...]] = {}
+        stack: list[tuple[ast.stmt, tuple[FunctionNode, ...]]] = [(s, ()) for s in tree.body]
+        while stack:
+            stmt, outer = stack.pop()
+            inner = outer
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found[stmt], inner = outer, (*outer, stmt)
+            for field in ("body", "orelse", "finalbody"):
+                stack.extend((child, inner) for child in getattr(stmt, field, ()) if isinstance(child, ast.stmt))
+            for handler in getattr(stmt, "handlers", ()):
+                stack.extend((child, inner) for child in handler.body)
+            for case in getattr(stmt, "cases", ()):
+                stack.extend((child, inner) for child in case.body)
+        _enclosing = (tree, found)
+    return _enclosing[1].get(func, ())
 
 
 _facts: tuple[ast.Module, dict[FunctionNode, FunctionFacts]] | None = None

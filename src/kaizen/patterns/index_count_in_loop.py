@@ -153,7 +153,7 @@ class IndexCountInLoop(Pattern):
 
     def _site(self, ff: FunctionFacts, loop: Loop, name: str, method: str, calls: list[ast.Call]) -> Site | None:
         kinds = ff.sequence_kinds(name)
-        if kinds is not None and not kinds <= SEQUENCES:
+        if (kinds is not None and not kinds <= SEQUENCES) or (kinds is None and ff.not_a_sequence(name)):
             return None  # str.index/str.count: substrings, a different operation
         if "rebind" in {u.kind for u in uses_in(loop, name)}:
             return None
@@ -183,7 +183,7 @@ class IndexCountInLoop(Pattern):
                 ("container", name),
                 ("method", method),
                 ("container_kinds", kinds),
-                ("elements", ff.elements(name) if ff.owned(name) else ff.env.elements.get(name)),
+                ("elements", ff.elements(name)),
                 ("probes", probes),
                 ("blocker", blocker),
                 *stable.as_facts(),

@@ -55,7 +55,7 @@ class Inputs:
 
     def with_kinds(self, ff: FunctionFacts) -> Inputs:
         values = tuple(ff.sequence_kinds(n) for n in self.names)
-        elements = tuple(ff.elements(n) if ff.owned(n) else ff.env.elements.get(n) for n in self.names)
+        elements = tuple(ff.elements(n) for n in self.names)
         return replace(self, value_kinds=values, element_kinds=elements)
 
 

@@ -144,7 +144,7 @@ class MembershipInLoop(Pattern):
 
     def _site(self, ff: FunctionFacts, loop: Loop, name: str, compares: list[ast.Compare]) -> Site | None:
         kinds = ff.sequence_kinds(name)
-        if kinds is not None and not kinds <= SEQUENCES:
+        if (kinds is not None and not kinds <= SEQUENCES) or (kinds is None and ff.not_a_sequence(name)):
             return None  # a set, dict, str or range: already fast, or `in` means something else
         used = {u.kind for u in uses_in(loop, name)}
         if "append" in used or "rebind" in used:
@@ -156,7 +156,7 @@ class MembershipInLoop(Pattern):
             blocker = f"{name} is not certainly assigned before the loop starts"
         elif ff.shadowed("set"):
             blocker = "the builtin set is rebound in this module or function"
-        elements = ff.elements(name) if ff.owned(name) else ff.env.elements.get(name)
+        elements = ff.elements(name)
         probes = tuple(probe_facts(c.left, loop, loop_env(ff, loop)) for c in compares)
         first = compares[0]
         op = "not in" if isinstance(first.ops[0], ast.NotIn) else "in"
@@ -165,7 +165,8 @@ class MembershipInLoop(Pattern):
             col=first.col_offset,
             end_line=first.end_lineno or first.lineno,
             function=loop.qualname,
-            message=f"`{probes[0].text} {op} {name}` scans a list on every iteration; a set built once before the loop makes it O(1)",
+            message=f"`{probes[0].text} {op} {name}` scans {'a list' if kinds else name + ', if it is a list,'} on every iteration; "
+            "a set built once before the loop makes it O(1)",
             facts=(
                 ("container", name),
                 ("container_kinds", kinds),
