@@ -163,9 +163,11 @@ CHAINED = {
 }
 
 
-def test_the_projects_own_sitecustomize_still_runs_and_nested_functions_are_explained(make_repo: MakeRepo, tmp_path: Path) -> None:
+def test_the_projects_own_sitecustomize_still_runs_and_nested_functions_are_recorded_through_their_outer(make_repo: MakeRepo, tmp_path: Path) -> None:
     repo = make_repo(CHAINED)
     run = run_capture(repo, COMMANDS["unittest"], [("mod", "plain"), ("mod", "outer.inner")], 120, tmp_path)
     assert run.notes == ()  # the tests passed: the project's sitecustomize was imported after ours
     assert run.functions[("mod", "plain")].seen == 1
-    assert run.functions[("mod", "outer.inner")].status == "outer is not a class: nested functions cannot be captured"
+    nested = run.functions[("mod", "outer.inner")]
+    assert (nested.status, nested.qualname, nested.requested, nested.seen) == ("patched", "outer", "outer.inner", 1)
+    assert not nested.exact and run.functions[("mod", "plain")].exact

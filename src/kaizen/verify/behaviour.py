@@ -36,7 +36,8 @@ def collect_evidence(checkout: Path, tests: Command, functions: Sequence[tuple[s
     """Run the tests once on ``checkout`` with capture on for these (module, qualname) pairs.
 
     The result is keyed by qualname and also by "module.qualname" (two modules may both have a
-    ``load``). Empty when the test command does not allow capture.
+    ``load``). A function the tests never called, or a nested one, has no entry; the result is
+    empty when the test command does not allow capture.
     """
     if capture_unsupported(tests) is not None or not functions:
         return {}
@@ -44,6 +45,8 @@ def collect_evidence(checkout: Path, tests: Command, functions: Sequence[tuple[s
         run = run_capture(checkout, tests, list(dict.fromkeys(functions)), timeout, Path(tmp))
     found: dict[str, Evidence] = {}
     for (module, qualname), captured in run.functions.items():
+        if not captured.seen or not captured.exact:
+            continue  # never called, or a nested function: its enclosing one's arguments prove nothing
         evidence = to_evidence(captured)
         found.setdefault(qualname, evidence)
         found[f"{module}.{qualname}"] = evidence
@@ -66,6 +69,7 @@ def check_behaviour(best: Path, candidate: Path, tests: Command, changed: Sequen
     notes = [*(capture.notes if capture else ()), *lines.notes, *(n for c in comparisons for n in c.notes)]
     captured = list(capture.functions.values()) if capture else []
     notes += [f"{c.name}: {c.status}" for c in captured if c.status != "patched"]
+    notes += [f"{c.module}.{c.requested} is nested: recorded the calls of {c.qualname}" for c in captured if not c.exact]
     replayed = sum(c.replayed for c in comparisons)
     fuzzed = sum(c.fuzzed for c in comparisons)
     difference = next((c.difference for c in comparisons if c.difference), None)
@@ -79,7 +83,7 @@ def check_behaviour(best: Path, candidate: Path, tests: Command, changed: Sequen
         difference=difference,
         changed_lines_covered=lines.fraction,
         uncovered_lines=lines.uncovered,
-        evidence=tuple(to_evidence(c) for c in captured),
+        evidence=tuple(to_evidence(c) for c in captured if c.seen and c.exact),
         notes=tuple(dict.fromkeys(notes)),
     )
 

@@ -38,7 +38,7 @@ class Captured:
     """Everything recorded about one function during one test run (all processes merged)."""
 
     module: str
-    qualname: str
+    qualname: str  # the function recorded
     status: str  # "patched", or why the function could not be wrapped
     calls: tuple[CapturedCall, ...] = ()
     seen: int = 0  # outermost calls made by the tests
@@ -49,10 +49,16 @@ class Captured:
     pool: tuple[bytes, ...] = ()  # pickled objects the shapes refer to by index
     executable: str | None = None  # the interpreter that ran the tests
     sys_path: tuple[str, ...] = ()
+    requested: str = ""  # the qualname asked for, when it differs (a nested function's outer one)
 
     @property
     def name(self) -> str:
         return f"{self.module}.{self.qualname}"
+
+    @property
+    def exact(self) -> bool:
+        """Recorded the function asked for (not the function a nested one lives in)."""
+        return not self.requested or self.requested == self.qualname
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ def run_capture(checkout: Path, tests: Command, targets: Sequence[tuple[str, str
 def merge(module: str, qualname: str, dumps: list[dict[str, Any]]) -> Captured:
     """One function's records from every process that ran it, within the same limits."""
     status = "module never imported by the tests"
+    recorded = qualname  # the enclosing function, when ``qualname`` is nested in one
     calls: list[CapturedCall] = []
     inputs: set[bytes] = set()
     seen = skipped = 0
@@ -94,8 +101,9 @@ def merge(module: str, qualname: str, dumps: list[dict[str, Any]]) -> Captured:
     sys_path: tuple[str, ...] = ()
     for dump in dumps:
         for t in dump["targets"]:
-            if (t["module"], t["qualname"]) != (module, qualname):
+            if (t["module"], t.get("requested", t["qualname"])) != (module, qualname):
                 continue
+            recorded = t["qualname"]
             if t["status"] == "patched" or status.startswith("module never"):
                 status = t["status"]
             if t["status"] != "patched":
@@ -114,8 +122,8 @@ def merge(module: str, qualname: str, dumps: list[dict[str, Any]]) -> Captured:
             for table, theirs in ((shapes, t["shapes"]), (global_shapes, t["global_shapes"])):
                 for name, shape in theirs.items():
                     merge_shape(table.setdefault(name, {}), shape, offset)
-    return Captured(module, qualname, status, tuple(calls), seen, skipped, params, shapes, global_shapes,
-                    tuple(pool), executable, sys_path)  # fmt: skip
+    return Captured(module, recorded, status, tuple(calls), seen, skipped, params, shapes, global_shapes,
+                    tuple(pool), executable, sys_path, requested=qualname)  # fmt: skip
 
 
 def merge_shape(into: Shape, other: Shape, offset: int) -> None:

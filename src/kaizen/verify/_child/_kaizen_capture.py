@@ -65,7 +65,8 @@ class _Tee:
 class Target:
     def __init__(self, module: str, qualname: str, limits: dict[str, int]) -> None:
         self.module = module
-        self.qualname = qualname
+        self.requested = qualname  # what the parent asked for
+        self.qualname = qualname  # what is recorded: the enclosing function of a nested one
         self.limits = limits
         self.status = "module never imported by the tests"
         self.calls: list[dict[str, bytes | None]] = []
@@ -84,12 +85,18 @@ class Target:
 
     # -- installing -------------------------------------------------------------------------
     def patch(self, module: Any) -> None:
-        parts = self.qualname.split(".")
+        parts = self.requested.split(".")
         owner = module
-        for part in parts[:-1]:
-            owner = getattr(owner, part, None)
-            if not isinstance(owner, type):
-                self.status = f"{'.'.join(parts[:-1])} is not a class: nested functions cannot be captured"
+        for i, part in enumerate(parts[:-1]):
+            inner = getattr(owner, part, None)
+            if isinstance(inner, type):
+                owner = inner
+            elif hasattr(inner, "__code__"):  # "outer.inner": a nested function is re-made on every
+                parts = parts[: i + 1]  # call of outer, so outer's calls are the ones to record
+                self.qualname = ".".join(parts)
+                break
+            else:
+                self.status = f"{'.'.join(parts[: i + 1])} is neither a class nor a function in {self.module}"
                 return
         raw = vars(owner).get(parts[-1])
         kind = type(raw) if isinstance(raw, (staticmethod, classmethod)) else None
@@ -225,7 +232,7 @@ class Target:
 
     def dump(self) -> dict[str, Any]:
         return {
-            "module": self.module, "qualname": self.qualname, "status": self.status,
+            "module": self.module, "qualname": self.qualname, "requested": self.requested, "status": self.status,
             "calls": self.calls, "seen": self.seen, "skipped": self.skipped, "params": self.params,
             "shapes": self.shapes, "global_shapes": self.global_shapes, "pool": self.pool,
         }  # fmt: skip
