@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 from kaizen import git
@@ -39,6 +40,7 @@ def run(cwd: Path, *, hours: float | None, max_iterations: int | None, resume: b
                            allow_unverified=allow_unverified, seed=seed)
     kdir = git.kaizen_dir(root)
     lock.acquire(kdir, "resume" if resume else "new")
+    _interrupt_on_hangup()
     con = out.console(stderr=True)
     try:
         with NightView(con, quiet=quiet, verbose=verbose) as view:
@@ -82,3 +84,14 @@ def night_argv(hours: float | None, max_iterations: int | None, allow_unverified
     if allow_unverified:
         argv.append("--allow-unverified")
     return argv
+
+
+def _interrupt_on_hangup() -> None:
+    """A closed terminal or tmux session (SIGHUP) or a polite kill (SIGTERM) ends the night like
+    Ctrl-C: the candidate is rolled back and the night is marked interrupted, ready to resume."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(sig, interrupt)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from kaizen import git
 from kaizen.engine.driver import Deadline
 from kaizen.errors import KaizenError
+from kaizen.measure.growth import measure_growth
 from kaizen.measure.pairs import BenchmarkFailure, Measurement, Side, measure_pairs
 from kaizen.verify.stats import Verdict
 
@@ -106,11 +107,38 @@ def confirm_branch(night: Night) -> dict[str, object]:
     return final
 
 
+def measure_growths(night: Night) -> dict[str, dict[str, object]]:
+    """For sized benchmarks: the growth exponent at the start commit and at the branch tip, so the
+    report can say "O(n^2.0) → O(n^1.0)", measured."""
+    assert night.best_dir is not None and night.cand_dir is not None
+    sized = [b for b in night.config.benchmarks.values() if b.sizes]
+    growth: dict[str, dict[str, object]] = {}
+    if not sized:
+        return growth
+    tip = git.branch_sha(night.root, night.branch)
+    git.checkout_detached(night.best_dir, night.start_sha)
+    git.checkout_detached(night.cand_dir, tip)
+    for bench in sized:
+        night.say("info", f"measuring the growth of {bench.name} at sizes {', '.join(map(str, bench.sizes))}, before and after")
+        try:
+            before = measure_growth(night.best_dir, bench, bench.timeout or night.config.benchmark_timeout)
+            after = measure_growth(night.cand_dir, bench, bench.timeout or night.config.benchmark_timeout)
+        except KaizenError as exc:
+            night.say("warn", f"growth of {bench.name} not measured: {exc}")
+            continue
+        growth[bench.name] = {"before": before.to_json(), "after": after.to_json()}
+        night.say("info", f"{bench.name}: {before.fit.describe()} → {after.fit.describe()}")
+    return growth
+
+
 def finish(night: Night) -> None:
     from kaizen.present.report import write_reports
 
     confirm_commits(night)
     final = confirm_branch(night)
+    growth = measure_growths(night)
+    if growth:
+        final["growth"] = growth
     status = "stopped" if night.stop_reason and night.stop_reason.startswith("stopped") else "complete"
     night.history.update("runs", {"id": night.run_id}, final=json.dumps(final), status=status, finished_at=time.time(),
                          stop_reason=night.stop_reason)

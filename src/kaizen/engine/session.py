@@ -51,7 +51,9 @@ def new_night(root: Path, config: Config, options: NightOptions, emit: Emit, clo
     settings = {"hours": options.hours, "max_iterations": options.max_iterations, "alpha": config.alpha,
                 "improvement_threshold": config.improvement_threshold, "max_pairs": config.max_pairs,
                 "benchmarks": {b.name: b.runnable.display for b in config.benchmarks.values()},
-                "tests": config.tests.display if config.tests else None, "source": list(config.source)}
+                "tests": config.tests.display if config.tests else None, "source": list(config.source),
+                "stall_minutes": config.stall_minutes, "cpu_limit": config.cpu_limit, "memory_margin": config.memory_margin,
+                "checkpoint_interval": config.checkpoint_interval}
     history.insert("runs", id=run_id, repo=str(root), branch=branch, start_sha=start, best_sha=start, started_at=now,
                    status="running", state=str(State.INITIALIZE), state_since=now, iteration=0,
                    max_iterations=options.max_iterations, budget_seconds=options.hours * 3600, pid=os.getpid(),
