@@ -137,7 +137,8 @@ MEMBERSHIP = {
 
 def test_runtime_evidence_lets_the_membership_pattern_decide(make_repo: MakeRepo) -> None:
     repo = make_repo(MEMBERSHIP)
-    evidence = collect_evidence(repo, COMMANDS["unittest"], [("tags", "common")], timeout=120)
+    evidence = collect_evidence(repo, COMMANDS["unittest"], [("tags", "common"), ("tags", "never_called")], timeout=120)
+    assert set(evidence) == {"common", "tags.common"}  # nothing for a function the tests never called
     seen = evidence["common"]
     assert evidence["tags.common"] is seen
     assert seen.calls_seen == 2
