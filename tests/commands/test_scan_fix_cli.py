@@ -1,4 +1,5 @@
-"""`kaizen scan`, `kaizen fix` and `kaizen patterns` through the real CLI, on a real temp repo."""
+"""`kaizen scan`, `kaizen fix` and `kaizen patterns` through the CLI, on real temp repos: in-process
+with click's runner (fast), and once as a real `python -m kaizen` process."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from kaizen.cli import cli
 from tests.conftest import MakeRepo
 
 SLOW = "def keep(text):\n    stop = ['a', 'the']\n    return [w for w in text.split() if w not in stop]\n"
@@ -15,10 +20,32 @@ SHARED = "def keep(ws, stop):\n    return [w for w in ws if w in stop]\n"
 CONFIG = '[tool.kaizen]\nsource = ["pkg"]\ntests = "python -c pass"\n[tool.kaizen.benchmarks]\nmain = "python -c pass"\n'
 
 
-def kaizen(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kaizen", *args], cwd=cwd, capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})}
+@dataclass
+class Outcome:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def kaizen(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Outcome:
+    """The CLI in this process, as a user would call it from ``cwd``."""
+    runner = CliRunner()
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return Outcome(result.exit_code, result.stdout, result.stderr)
+
+
+def test_a_real_process_reports_a_missing_path_in_one_line_with_exit_2(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "GIT_CEILING_DIRECTORIES": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-m", "kaizen", "scan", "nope.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env
     )
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip().splitlines() == [f"kaizen: error: {tmp_path}/nope.py does not exist; give the files or folders to scan"]
 
 
 def test_scan_reads_the_configured_source_like_a_linter(make_repo: MakeRepo) -> None:
@@ -42,9 +69,6 @@ def test_scan_json_is_versioned_and_missing_paths_are_one_line_errors(tmp_path: 
         "id": "KZ102", "name": "membership-in-loop", "path": "a.py", "line": 3, "column": 40, "end_line": 3,
         "function": "keep", "message": "", "fixable": True, "reason": None,
     }
-    missing = kaizen(tmp_path, "scan", "nope.py", env=env)
-    assert missing.returncode == 2 and missing.stdout == ""
-    assert len(missing.stderr.strip().splitlines()) == 1 and "nope.py does not exist" in missing.stderr
     unknown = kaizen(tmp_path, "scan", "--select", "KZ999", env=env)
     assert unknown.returncode == 2 and "unknown pattern 'KZ999'" in unknown.stderr
 
