@@ -69,7 +69,7 @@ def scan(
     files = discover(root, paths)
     cache = ScanCache(cache_dir if cache_dir is not None else default_dir(root), salt(ids))
     results: dict[str, FileResult] = {}
-    todo: list[tuple[str, str, str]] = []
+    todo: list[tuple[str, str]] = []
     lines = cached = 0
     for path in files:
         rel = relative(root, path)
@@ -84,7 +84,7 @@ def scan(
         if hit is not None:
             results[rel], cached = hit, cached + 1
         else:
-            todo.append((str(path), rel, key))
+            todo.append((str(path), rel))
     for rel, result in _run(todo, ids, cache, jobs):
         results[rel] = result
     findings = sorted(
@@ -131,8 +131,8 @@ def _unreadable(rel: str, exc: OSError) -> Finding:
     return Finding(PARSE_ERROR_ID, PARSE_ERROR_NAME, rel, 1, 0, 1, f"cannot read: {reason}", None, False, "the file cannot be read")
 
 
-def _scan_one(task: tuple[str, str, str], ids: tuple[str, ...], cache: ScanCache) -> tuple[str, FileResult]:
-    path, rel, _ = task
+def _scan_one(task: tuple[str, str], ids: tuple[str, ...], cache: ScanCache) -> tuple[str, FileResult]:
+    path, rel = task
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -142,7 +142,7 @@ def _scan_one(task: tuple[str, str, str], ids: tuple[str, ...], cache: ScanCache
     return rel, result
 
 
-def _scan_chunk(tasks: list[tuple[str, str, str]], ids: tuple[str, ...], cache: ScanCache) -> list[tuple[str, FileResult]]:
+def _scan_chunk(tasks: list[tuple[str, str]], ids: tuple[str, ...], cache: ScanCache) -> list[tuple[str, FileResult]]:
     return [_scan_one(t, ids, cache) for t in tasks]
 
 
@@ -150,7 +150,7 @@ def _worker_init() -> None:
     gc.disable()
 
 
-def _run(todo: list[tuple[str, str, str]], ids: tuple[str, ...], cache: ScanCache, jobs: int | None) -> list[tuple[str, FileResult]]:
+def _run(todo: list[tuple[str, str]], ids: tuple[str, ...], cache: ScanCache, jobs: int | None) -> list[tuple[str, FileResult]]:
     workers = max(1, min(jobs or available_cpus(), len(todo)))
     if workers == 1 or len(todo) < POOL_MIN_FILES:
         was_enabled = gc.isenabled()

@@ -72,7 +72,7 @@ def inputs_of(call: ast.Call) -> Inputs | None:
             return None
     key = None
     for kw in call.keywords:
-        if kw.arg == "key" and _plain_key(kw.value):
+        if kw.arg == "key" and _builtin_key(kw.value):
             key = ast.unparse(kw.value)
         elif kw.arg in ("reverse", "default", "start") and isinstance(kw.value, ast.Constant):
             pass
@@ -97,7 +97,7 @@ def _re_flag(node: ast.expr) -> bool:
     return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "re"
 
 
-def _plain_key(key: ast.expr) -> bool:
+def _builtin_key(key: ast.expr) -> bool:
     return isinstance(key, ast.Name) and key.id in SAFE_BUILTINS
 
 

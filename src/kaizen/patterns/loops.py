@@ -82,8 +82,8 @@ def _descend(root: ast.AST, nodes: list[ast.AST], parents: dict[ast.AST, ast.AST
     stack = [root]
     while stack:
         node = stack.pop()
-        for field in node._fields:
-            value = getattr(node, field, None)
+        for name in node._fields:
+            value = getattr(node, name, None)
             if isinstance(value, ast.AST):
                 if not isinstance(value, _CONTEXTS):
                     parents[value] = node
@@ -154,7 +154,7 @@ class _Index:
             self.block(stmt.body, _Context(ctx.function, ctx.qualname, ctx.prefix, loop, ctx.path))
             self.block(stmt.orelse, ctx)
         else:
-            headers = [v for v in _header_values(stmt)]
+            headers = list(_header_values(stmt))
             self.expressions(headers, stmt, ctx, ctx.loop)
             for sub in _sub_blocks(stmt):
                 self.block(sub, ctx)
