@@ -19,6 +19,8 @@ Types = frozenset[str]
 NUMERIC = ("bool", "int", "float", "complex")
 # The builtin types whose values never change and hash by value (tuples depend on their contents).
 IMMUTABLE = frozenset({"bool", "int", "float", "complex", "str", "bytes", "NoneType", "frozenset", "range"})
+# A tuple whose items are all immutable builtins, recursively: hashable, and hashing agrees with ==.
+SAFE_TUPLE = "tuple[immutable]"
 
 _SIMPLE = {
     "int": {"int"}, "float": {"float", "int"}, "complex": {"complex", "float", "int"},  # PEP 484 promotion
@@ -85,6 +87,31 @@ def annotation_types(ann: ast.expr | None) -> tuple[Types | None, Types | None]:
         return value, None
     name = _name_of(ann)
     return (frozenset(_SIMPLE[name]) if name in _SIMPLE else None), None
+
+
+def annotation_items(ann: ast.expr | None) -> Types | None:
+    """The types of the items of the tuples a collection annotation promises as its elements:
+    ``{"int", "str"}`` for ``list[tuple[int, str]]``; a nested tuple of immutable items is
+    ``SAFE_TUPLE``. None unless the elements are promised to be tuples."""
+    if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+        try:
+            return annotation_items(ast.parse(ann.value, mode="eval").body)
+        except SyntaxError:
+            return None
+    if not isinstance(ann, ast.Subscript) or _name_of(ann.value) not in _CONTAINERS:
+        return None
+    element = ann.slice
+    if not isinstance(element, ast.Subscript) or _name_of(element.value) not in ("tuple", "Tuple"):
+        return None
+    args = list(element.slice.elts) if isinstance(element.slice, ast.Tuple) else [element.slice]
+    return union(_item_types(a) for a in args if not (isinstance(a, ast.Constant) and a.value is Ellipsis))
+
+
+def _item_types(ann: ast.expr) -> Types | None:
+    value, elems = annotation_types(ann)
+    if value is not None and "tuple" in value:
+        return (value - {"tuple"}) | {SAFE_TUPLE} if elems is not None and elems <= IMMUTABLE | {SAFE_TUPLE} else None
+    return value
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """The shape of a nested-loop equality join, read from ``ast`` (KZ101's detector half).
 
 An inner loop over a collection ``inner`` nested in an outer loop, whose only work is guarded by an
-equality between a key of the inner element (``c``, ``c.attr`` or ``c[const]``) and a key computed
-without it (``o.customer_id``). The equality must be the first condition, so everything else is
+equality between a key of the inner element (``c``, ``c.attr`` or ``c[const]``, or one of the names
+an unpacking target ``for cid, name in customers`` binds) and a key computed without it
+(``o.customer_id``). The equality must be the first condition, so everything else is
 evaluated only for matching pairs, before and after the rewrite alike.
 """
 
@@ -23,11 +24,24 @@ class JoinShape:
     inner_key: ast.expr  # the side computed from c
     outer_key: ast.expr  # the side computed without c
     rest: bool  # other conditions follow the equality
+    unpacked: tuple[str, ...] = ()  # every name of an unpacking target; ``target`` is the key among them
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names the inner loop binds."""
+        return self.unpacked or (self.target,)
+
+    @property
+    def position(self) -> int:
+        """Where the key sits in an unpacking target (-1 for a plain loop variable)."""
+        return self.unpacked.index(self.target) if self.unpacked else -1
 
     @property
     def key_name(self) -> str:
         """"id" for ``c.id`` / ``c["id"]``, "key" for ``c[0]``, "" for ``c`` itself."""
         key = self.inner_key
+        if self.unpacked:
+            return self.target
         if isinstance(key, ast.Attribute):
             return key.attr
         if isinstance(key, ast.Subscript) and isinstance(key.slice, ast.Constant):
@@ -47,13 +61,18 @@ def join_shape(node: ast.AST) -> JoinShape | None:
             return None
         shape = _shape("comprehension", gen.target, gen.iter, gen.ifs[0])
         if shape is not None and len(gen.ifs) > 1:
-            return JoinShape(shape.form, shape.target, shape.inner, shape.test, shape.inner_key, shape.outer_key, True)
+            return JoinShape(
+                shape.form, shape.target, shape.inner, shape.test, shape.inner_key, shape.outer_key, True, shape.unpacked
+            )
         return shape
     return None
 
 
 def _shape(form: str, target: ast.expr, iterable: ast.expr, test: ast.expr) -> JoinShape | None:
-    if not isinstance(target, ast.Name) or not isinstance(iterable, ast.Name):
+    if not isinstance(iterable, ast.Name):
+        return None
+    unpacked = _unpacked(target)
+    if not isinstance(target, ast.Name) and unpacked is None:
         return None
     rest = False
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
@@ -61,12 +80,21 @@ def _shape(form: str, target: ast.expr, iterable: ast.expr, test: ast.expr) -> J
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
         return None
     left, right = test.left, test.comparators[0]
-    c = target.id
-    if _inner_key(left, c) and _outer_key(right, c):
-        return JoinShape(form, c, iterable, test, left, right, rest)
-    if _inner_key(right, c) and _outer_key(left, c):
-        return JoinShape(form, c, iterable, test, right, left, rest)
+    for inner_key, outer_key in ((left, right), (right, left)):
+        if unpacked is not None:  # the key is one of the unpacked names, the other side uses none
+            if isinstance(inner_key, ast.Name) and inner_key.id in unpacked and all(_outer_key(outer_key, n) for n in unpacked):
+                return JoinShape(form, inner_key.id, iterable, test, inner_key, outer_key, rest, unpacked)
+        elif isinstance(target, ast.Name) and _inner_key(inner_key, target.id) and _outer_key(outer_key, target.id):
+            return JoinShape(form, target.id, iterable, test, inner_key, outer_key, rest)
     return None
+
+
+def _unpacked(target: ast.expr) -> tuple[str, ...] | None:
+    """``("cid", "name")`` for a flat unpacking target ``cid, name`` of distinct names."""
+    if not isinstance(target, (ast.Tuple, ast.List)) or not all(isinstance(n, ast.Name) for n in target.elts):
+        return None
+    names = tuple(n.id for n in target.elts if isinstance(n, ast.Name))
+    return names if len(set(names)) == len(names) >= 2 else None
 
 
 def _inner_key(node: ast.expr, c: str) -> bool:

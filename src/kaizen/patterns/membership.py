@@ -15,18 +15,23 @@ from kaizen.patterns import infer
 from kaizen.patterns.base import Evidence
 from kaizen.patterns.flow import HASHABLE, FunctionFacts
 from kaizen.patterns.loops import Loop
+from kaizen.patterns.scopes import bindings, params
 
 Kinds = frozenset[str]
+# What may go into a set or dict key: hashable, with hashing that agrees with ==.
+KEYS = HASHABLE | infer.IMMUTABLE | {infer.SAFE_TUPLE}
 
 
 @dataclass(frozen=True)
 class ProbeFacts:
     """A value looked up in the collection: its source text, its provable types, and the name of
-    the collection it is drawn from when it is a loop variable (for element-type evidence)."""
+    the collection it is drawn from when it is a loop variable (for element-type evidence). With
+    ``item`` it is an item of such an element: ``c[0]``, or ``cid`` in ``for cid, name in rows``."""
 
     text: str
     kinds: Kinds | None
     source: str = ""
+    item: bool = False
 
 
 def loop_env(ff: FunctionFacts, loop: Loop) -> infer.Env | None:
@@ -69,13 +74,62 @@ def kinds_of(expr: ast.expr, env: infer.Env) -> Kinds | None:
 
 def probe_facts(expr: ast.expr, loop: Loop, env: infer.Env | None) -> ProbeFacts:
     kinds = kinds_of(expr, env) if env is not None else None
-    source = ""
+    var, subscript = _drawn_name(expr)
+    source, item = "", subscript
+    for around in loop.chain():  # the innermost loop binding ``var`` is the one that counts
+        for target, iterable in _iterables(around.node):
+            names = target.elts if isinstance(target, ast.Tuple) else [target]
+            if source or not any(isinstance(n, ast.Name) and n.id == var for n in names):
+                continue
+            source = "-"  # bound here, by whatever form
+            if isinstance(iterable, ast.Name) and isinstance(target, ast.Name):
+                source = iterable.id
+            elif isinstance(iterable, ast.Name) and not subscript and all(isinstance(n, ast.Name) for n in names):
+                source, item = iterable.id, True
+    source = "" if source == "-" else source
+    if item:
+        kinds, source = _item_facts(kinds, var, source, loop)
+        item = bool(source)
+    return ProbeFacts(ast.unparse(expr), kinds, source, item)
+
+
+def _drawn_name(expr: ast.expr) -> tuple[str, bool]:
+    """(``c``, False) for ``c``; (``c``, True) for ``c[0]``; ("", False) otherwise."""
     if isinstance(expr, ast.Name):
-        for around in loop.chain():
-            for target, iterable in _iterables(around.node):
-                if isinstance(target, ast.Name) and target.id == expr.id and isinstance(iterable, ast.Name):
-                    source = source or iterable.id
-    return ProbeFacts(ast.unparse(expr), kinds, source)
+        return expr.id, False
+    if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name):
+        index = expr.slice
+        if isinstance(index, ast.Constant) and type(index.value) is int:
+            return expr.value.id, True
+    return "", False
+
+
+def _item_facts(kinds: Kinds | None, var: str, source: str, loop: Loop) -> tuple[Kinds | None, str]:
+    """An item of an element of parameter ``source``: typed by its annotation, and evidence of its
+    elements applies, but only while neither the loop variable nor the parameter is rebound."""
+    func = loop.function
+    if func is None or not source:
+        return kinds, ""
+    bound = bindings(func)
+    param = next((p for p in params(func) if p.arg == source), None)
+    if param is None or bound[source] != 1 or bound[var] > 1:
+        return kinds, ""
+    return kinds or infer.annotation_items(param.annotation), source
+
+
+def item_kinds(elements: Kinds | None) -> Kinds | None:
+    """The types of ``e[i]`` (or of a name unpacked from ``e``) for elements of types ``elements``."""
+    if elements is None:
+        return None
+    out: set[str] = set()
+    for kind in elements:
+        if kind == infer.SAFE_TUPLE:
+            out |= infer.IMMUTABLE | {infer.SAFE_TUPLE}
+        elif kind in ("str", "bytes"):
+            out.add("str" if kind == "str" else "int")
+        else:
+            return None
+    return frozenset(out)
 
 
 def _seen(table: dict[str, Kinds] | None, key: str) -> Kinds | None:
@@ -88,7 +142,7 @@ def element_refusal(name: str, elements: Kinds | None, evidence: Evidence | None
     kinds = elements if elements is not None else _seen(evidence.element_types if evidence else None, name)
     if kinds is None:
         return "elements may be unhashable: element type unknown"
-    if not kinds <= HASHABLE:
+    if not kinds <= KEYS:
         return f"elements may be unhashable or compare unlike a set: element types {', '.join(sorted(kinds))}"
     return None
 
@@ -97,9 +151,11 @@ def probe_refusal(probe: ProbeFacts, evidence: Evidence | None) -> str | None:
     """Why looking ``probe`` up in a set or dict could differ from a list scan, or None."""
     kinds = probe.kinds
     if kinds is None and evidence is not None:
-        kinds = _seen(evidence.value_types, probe.text) or _seen(evidence.element_types, probe.source)
+        kinds = _seen(evidence.value_types, probe.text)
+        elements = _seen(evidence.element_types, probe.source)
+        kinds = kinds or (item_kinds(elements) if probe.item else elements)
     if kinds is None:
         return f"the value looked up ({probe.text}) may be unhashable: its type is unknown"
-    if not kinds <= HASHABLE:
+    if not kinds <= KEYS:
         return f"the value looked up ({probe.text}) may be unhashable: types {', '.join(sorted(kinds))}"
     return None

@@ -25,10 +25,14 @@ from kaizen.patterns.hoist import (
     statement_at,
     taken_names,
 )
+from kaizen.patterns.infer import SAFE_TUPLE
 from kaizen.patterns.invariant_calls import ITERABLE
 from kaizen.patterns.join_shape import JoinShape, join_shape, names_in
 from kaizen.patterns.loops import Loop, module_loops
 from kaizen.patterns.membership import ProbeFacts, loop_env, probe_facts, probe_refusal
+
+# Elements whose items an unpacking target reads in order, as indexing by position does.
+_INDEXABLE = frozenset({"tuple", SAFE_TUPLE, "list", "str", "bytes"})
 
 
 class NestedLoopJoin(Pattern):
@@ -51,6 +55,8 @@ class NestedLoopJoin(Pattern):
         "the inner loop variable read after the inner loop (it would hold a different value)",
         "conditions before the equality, or an outer key that the inner loop changes",
         "key reads are attribute or item reads, taken to be free of side effects",
+        "unpacking targets (`for cid, name in customers`): the index reads the key by position, so the "
+        "elements must be tuples, lists or strings; one of the wrong length raises only when it matches",
     )
     triggers = ("==",)
     examples = (
@@ -116,8 +122,76 @@ class NestedLoopJoin(Pattern):
             call="matches",
             args="st.text('ab ', max_size=12), st.text('ab ', max_size=12)",
         ),
+        Example(
+            before=(
+                "def attach(orders: list[tuple[int, int]], customers: list[tuple[int, str]]) -> list[tuple[int, str]]:\n"
+                "    result = []\n"
+                "    for order in orders:\n"
+                "        for customer in customers:\n"
+                "            if customer[0] == order[1]:\n"
+                "                result.append((order[0], customer[1]))\n"
+                "                break\n"
+                "    return result\n"
+            ),
+            after=(
+                "def attach(orders: list[tuple[int, int]], customers: list[tuple[int, str]]) -> list[tuple[int, str]]:\n"
+                "    result = []\n"
+                "    customers_by_key = {}\n"
+                "    for customer in customers:\n"
+                "        customers_by_key.setdefault(customer[0], []).append(customer)\n"
+                "    for order in orders:\n"
+                "        for customer in customers_by_key.get(order[1], ()):\n"
+                "            result.append((order[0], customer[1]))\n"
+                "            break\n"
+                "    return result\n"
+            ),
+            call="attach",
+            args=(
+                "st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3))), "
+                "st.lists(st.tuples(st.integers(0, 3), st.sampled_from('pq')))"
+            ),
+        ),
+        Example(
+            before=(
+                "def attach(orders, customers):\n"
+                "    result = []\n"
+                "    for order_id, customer_id in orders:\n"
+                "        for cid, name in customers:\n"
+                "            if cid == customer_id:\n"
+                "                result.append((order_id, name))\n"
+                "    return result\n"
+            ),
+            after=(
+                "def attach(orders, customers):\n"
+                "    result = []\n"
+                "    customers_by_cid = {}\n"
+                "    for item in customers:\n"
+                "        customers_by_cid.setdefault(item[0], []).append(item)\n"
+                "    for order_id, customer_id in orders:\n"
+                "        for cid, name in customers_by_cid.get(customer_id, ()):\n"
+                "            result.append((order_id, name))\n"
+                "    return result\n"
+            ),
+            call="attach",
+            args=(
+                "st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3))), "
+                "st.lists(st.tuples(st.integers(0, 3), st.sampled_from('pq')))"
+            ),
+            evidence=Evidence(  # what the behaviour check reports: parameter names only
+                function="attach",
+                element_types={"orders": frozenset({SAFE_TUPLE}), "customers": frozenset({SAFE_TUPLE})},
+                value_types={"orders": frozenset({"list"}), "customers": frozenset({"list"})},
+                calls_seen=5,
+            ),
+        ),
     )
     negatives = (
+        # the join key is an unhashable item of the unpacked element
+        "def f(orders: list[tuple[int, int]], groups: list[tuple[list[int], str]]):\n    out = []\n    for o, k in orders:\n        for key, name in groups:\n            if key == k:\n                out.append(name)\n    return out\n",
+        # an unpacked inner name is read after the inner loop
+        "def f(orders: list[tuple[int, int]], customers: list[tuple[int, str]]):\n    for o, k in orders:\n        for cid, name in customers:\n            if cid == k:\n                break\n        print(name)\n",
+        # the parameter is rebound, so its annotation no longer describes what is scanned
+        "def f(orders: list[tuple[int, int]], customers: list[tuple[int, str]]):\n    customers = load(customers)\n    for o in orders:\n        for c in customers:\n            if c[0] == o[1]:\n                print(o, c)\n",
         # the inner collection grows inside the outer loop
         "def f(xs):\n    ys = xs.split()\n    for x in xs.split():\n        for y in ys:\n            if x == y:\n                ys.append(x)\n                break\n    return ys\n",
         # non-matching pairs do work too (an else on the if)
@@ -148,18 +222,19 @@ class NestedLoopJoin(Pattern):
         inside = set(ast.walk(loop.node))
         blocker = None
         rebound_inside = {n.id for n in inside if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-        if shape.form == "statement" and any(n not in inside for n in ff.names.get(shape.target, ())):
-            blocker = f"the loop variable {shape.target} is used outside the inner loop, where it would hold another value"
-        elif shape.target in ff.declared:
-            blocker = f"the loop variable {shape.target} is declared global or nonlocal"
-        elif (names_in(shape.outer_key) - {shape.target}) & rebound_inside:
+        outside = [v for v in shape.names if any(n not in inside for n in ff.names.get(v, ()))]
+        if shape.form == "statement" and outside:
+            blocker = f"the loop variable {outside[0]} is used outside the inner loop, where it would hold another value"
+        elif set(shape.names) & ff.declared:
+            blocker = f"the loop variable {min(set(shape.names) & ff.declared)} is declared global or nonlocal"
+        elif (names_in(shape.outer_key) - set(shape.names)) & rebound_inside:
             blocker = "the outer key is changed inside the inner loop"
         elif not ff.bound_before(hoist, inner):
             blocker = f"{inner} is not certainly assigned before the outer loop starts"
-        free = shape.form == "statement" or not any(n not in inside for n in ff.names.get(shape.target, ()))
+        free = not shape.unpacked and (shape.form == "statement" or not outside)
         env = loop_env(ff, loop)
         inner_key = probe_facts(shape.inner_key, loop, env)
-        if isinstance(shape.inner_key, ast.Name):
+        if isinstance(shape.inner_key, ast.Name) and not shape.unpacked:
             inner_key = ProbeFacts(inner_key.text, inner_key.kinds or ff.elements(inner), inner)
         outer_env = loop_env(ff, loop.parent)
         outer_key = probe_facts(shape.outer_key, loop.parent, outer_env)
@@ -180,6 +255,8 @@ class NestedLoopJoin(Pattern):
                 ("inner_key", inner_key),
                 ("outer_key", outer_key),
                 ("inner_kinds", ff.sequence_kinds(inner)),
+                ("position", shape.position),
+                ("elements", ff.elements(inner) if shape.unpacked else None),
                 ("rest", shape.rest),
                 ("outer_on_left", shape.outer_key is shape.test.left),
                 ("blocker", blocker),
@@ -205,6 +282,10 @@ class NestedLoopJoin(Pattern):
         assert isinstance(kinds, frozenset)
         if not kinds <= ITERABLE:
             return f"{inner} is not always a builtin collection (seen: {', '.join(sorted(kinds))})"
+        if int(site.fact("position", -1)) >= 0:  # type: ignore[call-overload]
+            elements = site.fact("elements") or (evidence.element_types.get(inner) if evidence else None)
+            if not elements or not elements <= _INDEXABLE:  # type: ignore[operator]
+                return f"the elements of {inner} are not known to be tuples (the index reads the key by position)"
         for fact in ("inner_key", "outer_key"):
             probe = site.fact(fact)
             assert isinstance(probe, ProbeFacts)
@@ -226,7 +307,10 @@ class NestedLoopJoin(Pattern):
         inner_key = test.comparisons[0].comparator if outer_on_left else test.left
         outer_key = test.left if outer_on_left else test.comparisons[0].comparator
         key_code = module.code_for_node(inner_key.with_changes(lpar=[], rpar=[]))
-        if var != target:
+        slot = int(site.fact("position", -1))  # type: ignore[call-overload]
+        if slot >= 0:
+            key_code = f"{var}[{slot}]"  # for cid, name in customers → item[0]
+        elif var != target:
             key_code = var + key_code[len(target):]  # c.id → item.id (the key starts with the variable)
         build = [
             new_statement(f"{index} = {{}}"),
