@@ -245,3 +245,28 @@ def test_a_closure_variable_is_not_mistaken_for_the_module_constant_of_the_same_
         return inner
     """
     assert untouched(ID, source) == ["STOP may not be a list or tuple: its type is unknown (a str would test substrings)"]
+
+
+def test_items_of_rows_are_typed_from_annotations_and_from_element_evidence() -> None:
+    source = """\
+    def f(rows, allowed):
+        return [r for r in rows if r[0] in allowed]
+    """
+    assert untouched(ID, source, ev(value_allowed="list", elements_allowed="int")) == [
+        "the value looked up (r[0]) may be unhashable: its type is unknown"
+    ]
+    safe = ev(value_allowed="list", elements_allowed="int", elements_rows="tuple[immutable]")
+    assert "allowed_set = set(allowed)" in fixed(ID, source, safe)
+    mutable = ev(value_allowed="list", elements_allowed="int", elements_rows="tuple")
+    assert untouched(ID, source, mutable) == ["the value looked up (r[0]) may be unhashable: its type is unknown"]
+    annotated = source.replace("(rows, allowed)", "(rows: list[tuple[int, str]], allowed: list[int])")
+    assert "allowed_set = set(allowed)" in fixed(ID, annotated)
+
+
+def test_tuples_of_immutable_items_go_into_a_set() -> None:
+    source = """\
+    def f(xs, allowed):
+        return [x for x in xs if x in allowed]
+    """
+    good = ev(value_allowed="list", elements_allowed="tuple[immutable]", elements_xs="tuple[immutable]")
+    assert "allowed_set = set(allowed)" in fixed(ID, source, good)

@@ -171,3 +171,104 @@ def test_comments_in_the_inner_loop_survive() -> None:
     """
     new = fixed(ID, source)
     assert "        for y in ys_index.get(x, ()):  # equal words\n            # the match\n            hits.append(y)  # keep it\n" in new
+
+
+# The behaviour check reports element types of parameters, never of expressions like ``c[0]``.
+ROWS = ev(value_orders="list", value_customers="list", elements_orders="tuple[immutable]", elements_customers="tuple[immutable]")
+SUBSCRIPTS = """\
+def f(orders, customers):
+    out = []
+    for o in orders:
+        for c in customers:
+            if c[0] == o[1]:
+                out.append((o[0], c[1]))
+                break
+    return out
+"""
+PAIRS = [(10, 1), (11, 2), (12, 3), (13, 1)]
+
+
+def test_annotated_tuple_items_prove_the_keys_hashable_without_evidence() -> None:
+    source = SUBSCRIPTS.replace("(orders, customers)", "(orders: list[tuple[int, int]], customers: list[tuple[int, str]])")
+    new = fixed(ID, source)
+    assert "customers_by_key.setdefault(c[0], []).append(c)" in new and "customers_by_key.get(o[1], ())" in new
+    assert call(new, PAIRS, CUSTOMERS) == call(source, PAIRS, CUSTOMERS) == [(10, "x"), (11, "y"), (13, "x")]
+    # a Sequence may be any class: its keys are typed, but that it is a builtin list needs evidence
+    sequence = source.replace("customers: list[", "customers: Sequence[")
+    assert untouched(ID, sequence) == ["customers may be an iterator (consumed by the first pass of the original loops): its type is unknown"]
+    assert "customers_by_key.get(o[1], ())" in fixed(ID, sequence, ev(value_customers="list"))
+
+
+def test_an_annotated_unhashable_or_untyped_item_is_refused() -> None:
+    mutable = SUBSCRIPTS.replace("(orders, customers)", "(orders: list[tuple[int, int]], customers: list[tuple[list[int], str]])")
+    assert untouched(ID, mutable) == ["the join key (c[0]) may be unhashable: types list, str"]
+    bare = SUBSCRIPTS.replace("(orders, customers)", "(orders: list[tuple[int, int]], customers: list[tuple])")
+    assert untouched(ID, bare) == ["the join key (c[0]) may be unhashable: its type is unknown"]
+
+
+def test_element_evidence_of_immutable_tuples_proves_item_keys_hashable() -> None:
+    new = fixed(ID, SUBSCRIPTS, ROWS)
+    assert "customers_by_key.setdefault(c[0], []).append(c)" in new
+    assert call(new, PAIRS, CUSTOMERS) == call(SUBSCRIPTS, PAIRS, CUSTOMERS)
+    mutable = ev(value_orders="list", value_customers="list", elements_orders="tuple[immutable]", elements_customers="tuple")
+    assert untouched(ID, SUBSCRIPTS, mutable) == ["the join key (c[0]) may be unhashable: its type is unknown"]
+    objects = ev(value_customers="list", elements_orders="tuple[immutable]", elements_customers="app.Row")
+    assert untouched(ID, SUBSCRIPTS, objects) == ["the join key (c[0]) may be unhashable: its type is unknown"]
+
+
+def test_a_rebound_parameter_or_loop_variable_loses_its_element_types() -> None:
+    rebound = SUBSCRIPTS.replace("    out = []\n", "    out = []\n    customers = load(customers)\n")
+    assert untouched(ID, rebound, ROWS) == ["the join key (c[0]) may be unhashable: its type is unknown"]
+    annotated = rebound.replace("(orders, customers)", "(orders: list[tuple[int, int]], customers: list[tuple[int, str]])")
+    assert untouched(ID, annotated, ROWS) == ["the join key (c[0]) may be unhashable: its type is unknown"]
+
+
+UNPACKED = """\
+def f(orders, customers):
+    out = []
+    for order_id, customer_id in orders:
+        for cid, name in customers:
+            if cid == customer_id:
+                out.append((order_id, name))
+                break
+        else:
+            out.append((order_id, None))
+    return out
+"""
+
+
+def test_unpacking_targets_are_indexed_by_position() -> None:
+    new = fixed(ID, UNPACKED, ROWS)
+    assert "for item in customers:\n        customers_by_cid.setdefault(item[0], []).append(item)" in new
+    assert "for cid, name in customers_by_cid.get(customer_id, ()):" in new
+    orders = [*PAIRS, (14, 9)]
+    assert call(new, orders, CUSTOMERS) == call(UNPACKED, orders, CUSTOMERS) == [(10, "x"), (11, "y"), (12, None), (13, "x"), (14, None)]
+    annotated = UNPACKED.replace("(orders, customers)", "(orders: list[tuple[int, int]], customers: list[tuple[int, str]])")
+    assert "customers_by_cid.get(customer_id, ())" in fixed(ID, annotated)
+
+
+def test_unpacking_needs_positional_elements_and_hashable_items() -> None:
+    dicts = ev(value_orders="list", value_customers="list", elements_orders="tuple[immutable]", elements_customers="dict", value_cid="int")
+    assert untouched(ID, UNPACKED, dicts) == [
+        "the elements of customers are not known to be tuples (the index reads the key by position)"
+    ]
+    mutable = ev(value_orders="list", value_customers="list", elements_orders="tuple[immutable]", elements_customers="tuple")
+    assert untouched(ID, UNPACKED, mutable) == ["the join key (cid) may be unhashable: its type is unknown"]
+    assert untouched(ID, UNPACKED, ev(value_customers="list")) == [
+        "the elements of customers are not known to be tuples (the index reads the key by position)"
+    ]
+
+
+def test_an_unpacked_name_read_after_the_inner_loop_blocks() -> None:
+    source = UNPACKED.replace("        else:\n            out.append((order_id, None))\n", "        out.append(name)\n")
+    assert untouched(ID, source, ROWS) == ["the loop variable name is used outside the inner loop, where it would hold another value"]
+
+
+def test_an_unpacking_comprehension_is_indexed_too() -> None:
+    source = """\
+    def f(orders, customers):
+        return [[name for cid, name in customers if cid == customer_id] for _, customer_id in orders]
+    """
+    new = fixed(ID, source, ROWS)
+    assert "[name for cid, name in customers_by_cid.get(customer_id, ())]" in new
+    assert call(new, PAIRS, CUSTOMERS) == call(source, PAIRS, CUSTOMERS)
