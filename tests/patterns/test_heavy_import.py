@@ -38,6 +38,7 @@ def test_negatives_are_untouched(negative: str) -> None:
         (f"import numpy as np\n\n{ALL}def f():\n    return np.zeros(1)\n\n\ndef g():\n    global np\n    np = None\n", "global"),
         (f"import numpy as np\n\n{ALL}def f(np=None):\n    return np.zeros(1)\n\n\ndef g():\n    return np.ones(1)\n", "binds its own"),
         (f"import numpy as np\n\n{ALL}def f():\n    def inner(np):\n        return np\n    return np.zeros(1)\n", "binds its own"),
+        (f"import numpy as np\n\n{ALL}class V:\n    def __getitem__(self, i):\n        return np.int64(i)\n", "special method"),
     ],
 )
 def test_hazards_are_reported_not_fixable(source: str, reason: str) -> None:

@@ -41,7 +41,7 @@ class HeavyImport(Pattern):
         "uses evaluated at import time: class bodies, decorators, default values, annotations",
         "the name rebound, deleted or declared global anywhere, or shadowed in a using function",
         "import statements binding several names, conditional or star imports (not rewritten)",
-        "each call of the using function then pays a sys.modules lookup (measure hot functions)",
+        "each call of the using function then pays a sys.modules lookup (special methods are refused; measure the rest)",
     )
     triggers = ("import",)
     examples = (
@@ -199,7 +199,9 @@ def _reasons(stmt: ast.Import | ast.ImportFrom, bound: str, tree: ast.Module, an
         reasons.append("the import statement binds several names")
     if bindings(tree)[bound] > 1 or bound in declared(tree, ast.Global):
         reasons.append(f"{bound!r} is bound or declared global elsewhere in the module")
-    for func in users:
+    for func in sorted(users, key=lambda f: f.lineno):
+        if func.name.startswith("__") and func.name.endswith("__") and func.name not in ("__init__", "__call__"):
+            reasons.append(f"{func.name}() is a special method that typically runs per item: it would run the import each time")
         if any(bindings(f)[bound] for f in ast.walk(func) if isinstance(f, _FUNCS)) or bound in declared(func, ast.Nonlocal):
             reasons.append(f"{func.name}() binds its own {bound!r}")
     return reasons
