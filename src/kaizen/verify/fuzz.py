@@ -21,10 +21,12 @@ import contextlib
 import math
 import pickle
 import random
+import tempfile
 import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from kaizen.verify.capture import Captured, Shape
@@ -51,7 +53,11 @@ def generate(captured: Captured, seconds: float, limit: int = 600) -> list[Templ
     millisecond or more, and collisions are what most wrong rewrites trip on.
     """
     from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis.configuration import set_hypothesis_home_dir
 
+    # Hypothesis keeps caches (constants, unicode tables) under ./.hypothesis; kaizen runs in the
+    # user's repository and must never write there.
+    set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "kaizen-hypothesis"))
     strategy = case_strategy(captured)
     if strategy is None or seconds <= 0:
         return []
