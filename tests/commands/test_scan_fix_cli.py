@@ -93,7 +93,7 @@ def test_patterns_lists_the_catalogue_plain_when_piped_and_without_colour_under_
     for pattern_id in ("KZ101", "KZ102", "KZ103", "KZ104", "KZ105"):
         assert f"\n{pattern_id} " in "\n" + plain.stdout
     assert "Before:" in plain.stdout and "Hazards checked before rewriting:" in plain.stdout and "\x1b[" not in plain.stdout
-    rich = kaizen(tmp_path, "patterns", "--select", "KZ102", env={"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"})
+    rich = kaizen(tmp_path, "patterns", "--select", "KZ102", env={"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "CI": ""})
     assert "╭" in rich.stdout and "\x1b[" in rich.stdout
-    no_color = kaizen(tmp_path, "patterns", "--select", "KZ102", env={"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "NO_COLOR": "1"})
+    no_color = kaizen(tmp_path, "patterns", "--select", "KZ102", env={"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "NO_COLOR": "1", "CI": ""})
     assert "╭" in no_color.stdout and "\x1b[3" not in no_color.stdout
