@@ -10,10 +10,10 @@ from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.cstedit import Positions, fresh_name, with_positions
 from kaizen.patterns.flow import (
     FunctionFacts,
-    Stability,
     classify,
     function_facts,
     hoist_target,
+    loop_refusal,
     stability,
     uses_in,
 )
@@ -193,10 +193,7 @@ class DedupSeenSet(Pattern):
 
     def refuse(self, site: Site, evidence: Evidence | None = None) -> str | None:
         name = str(site.fact("container"))
-        blocker = site.fact("blocker")
-        if isinstance(blocker, str):
-            return blocker
-        reason = Stability(name, site.fact("stable_blocker"), site.fact("stable_calls", ())).refusal(evidence)  # type: ignore[arg-type]
+        reason = loop_refusal(site, name, evidence)
         if reason is not None:
             return reason
         added: tuple[ProbeFacts, ...] = site.fact("added", ())  # type: ignore[assignment]

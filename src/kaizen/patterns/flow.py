@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kaizen.patterns import infer
-from kaizen.patterns.base import Evidence
+from kaizen.patterns.base import Evidence, Site
 from kaizen.patterns.loops import FunctionNode, Loop
 from kaizen.patterns.module_constants import IMMUTABLE, module_constant
 from kaizen.patterns.scopes import bindings, declared, params, parent_map, walk_scope
@@ -344,6 +344,35 @@ class Stability:
 
     def as_facts(self) -> tuple[tuple[str, object], ...]:
         return (("stable_blocker", self.blocker), ("stable_calls", self.calls))
+
+    @classmethod
+    def from_site(cls, name: str, site: Site) -> Stability:
+        """The facts ``as_facts`` stored on a site, back as a ``Stability``."""
+        blocker = site.fact("stable_blocker")
+        calls = site.fact("stable_calls", ())
+        return cls(name, blocker if isinstance(blocker, str) else None, calls if isinstance(calls, tuple) else ())
+
+
+def loop_refusal(site: Site, name: str, evidence: Evidence | None) -> str | None:
+    """What every loop pattern's ``refuse`` checks first: a hazard the detector found, then whether
+    ``name`` keeps its value and contents through the loop."""
+    blocker = site.fact("blocker")
+    if isinstance(blocker, str):
+        return blocker
+    return Stability.from_site(name, site).refusal(evidence)
+
+
+def kinds_refusal(site: Site, fact: str, name: str, evidence: Evidence | None, allowed: frozenset[str],
+                  unknown: str, not_always: str) -> str | None:  # fmt: skip
+    """Whether ``name`` is provably one of the ``allowed`` kinds, from the source (``fact``) or from
+    the value types seen at run time; the refusal in words when it is not."""
+    kinds = site.fact(fact) or (evidence.value_types.get(name) if evidence else None)
+    if not kinds:
+        return unknown
+    assert isinstance(kinds, frozenset)
+    if not kinds <= allowed:
+        return f"{not_always} (seen: {', '.join(sorted(kinds))})"
+    return None
 
 
 def stability(

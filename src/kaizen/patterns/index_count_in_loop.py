@@ -12,9 +12,10 @@ from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.cstedit import add_import, fresh_name, module_ref, with_positions
 from kaizen.patterns.flow import (
     FunctionFacts,
-    Stability,
     function_facts,
     hoist_target,
+    kinds_refusal,
+    loop_refusal,
     stability,
     uses_in,
 )
@@ -195,18 +196,14 @@ class IndexCountInLoop(Pattern):
 
     def refuse(self, site: Site, evidence: Evidence | None = None) -> str | None:
         name = str(site.fact("container"))
-        blocker = site.fact("blocker")
-        if isinstance(blocker, str):
-            return blocker
-        reason = Stability(name, site.fact("stable_blocker"), site.fact("stable_calls", ())).refusal(evidence)  # type: ignore[arg-type]
+        reason = loop_refusal(site, name, evidence)
         if reason is not None:
             return reason
-        kinds = site.fact("container_kinds") or (evidence.value_types.get(name) if evidence else None)
-        if not kinds:
-            return f"{name} may not be a list or tuple: its type is unknown (str.{site.fact('method')} works on substrings)"
-        assert isinstance(kinds, frozenset)
-        if not kinds <= SEQUENCES:
-            return f"{name} is not always a list or tuple (seen: {', '.join(sorted(kinds))})"
+        reason = kinds_refusal(site, "container_kinds", name, evidence, SEQUENCES,
+                               f"{name} may not be a list or tuple: its type is unknown (str.{site.fact('method')} works on substrings)",
+                               f"{name} is not always a list or tuple")
+        if reason is not None:
+            return reason
         reason = element_refusal(name, site.fact("elements"), evidence)  # type: ignore[arg-type]
         if reason is not None:
             return reason

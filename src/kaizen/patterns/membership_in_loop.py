@@ -11,9 +11,10 @@ from kaizen.patterns.base import Evidence, Example, Pattern, Site
 from kaizen.patterns.cstedit import fresh_name, with_positions
 from kaizen.patterns.flow import (
     FunctionFacts,
-    Stability,
     function_facts,
     hoist_target,
+    kinds_refusal,
+    loop_refusal,
     stability,
     uses_in,
 )
@@ -181,19 +182,14 @@ class MembershipInLoop(Pattern):
 
     def refuse(self, site: Site, evidence: Evidence | None = None) -> str | None:
         name = str(site.fact("container"))
-        blocker = site.fact("blocker")
-        if isinstance(blocker, str):
-            return blocker
-        stable = Stability(name, site.fact("stable_blocker"), site.fact("stable_calls", ()))  # type: ignore[arg-type]
-        reason = stable.refusal(evidence)
+        reason = loop_refusal(site, name, evidence)
         if reason is not None:
             return reason
-        kinds = site.fact("container_kinds") or (evidence.value_types.get(name) if evidence else None)
-        if not kinds:
-            return f"{name} may not be a list or tuple: its type is unknown (a str would test substrings)"
-        assert isinstance(kinds, frozenset)
-        if not kinds <= SEQUENCES:
-            return f"{name} is not always a list or tuple (seen: {', '.join(sorted(kinds))})"
+        reason = kinds_refusal(site, "container_kinds", name, evidence, SEQUENCES,
+                               f"{name} may not be a list or tuple: its type is unknown (a str would test substrings)",
+                               f"{name} is not always a list or tuple")
+        if reason is not None:
+            return reason
         reason = element_refusal(name, site.fact("elements"), evidence)  # type: ignore[arg-type]
         if reason is not None:
             return reason

@@ -10,9 +10,10 @@ from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.cstedit import Positions, fresh_name, with_positions
 from kaizen.patterns.flow import (
     FunctionFacts,
-    Stability,
     function_facts,
     hoist_target,
+    kinds_refusal,
+    loop_refusal,
     stability,
     uses_in,
 )
@@ -270,18 +271,14 @@ class NestedLoopJoin(Pattern):
 
     def refuse(self, site: Site, evidence: Evidence | None = None) -> str | None:
         inner = str(site.fact("inner"))
-        blocker = site.fact("blocker")
-        if isinstance(blocker, str):
-            return blocker
-        reason = Stability(inner, site.fact("stable_blocker"), site.fact("stable_calls", ())).refusal(evidence)  # type: ignore[arg-type]
+        reason = loop_refusal(site, inner, evidence)
         if reason is not None:
             return reason
-        kinds = site.fact("inner_kinds") or (evidence.value_types.get(inner) if evidence else None)
-        if not kinds:
-            return f"{inner} may be an iterator (consumed by the first pass of the original loops): its type is unknown"
-        assert isinstance(kinds, frozenset)
-        if not kinds <= ITERABLE:
-            return f"{inner} is not always a builtin collection (seen: {', '.join(sorted(kinds))})"
+        reason = kinds_refusal(site, "inner_kinds", inner, evidence, ITERABLE,
+                               f"{inner} may be an iterator (consumed by the first pass of the original loops): its type is unknown",
+                               f"{inner} is not always a builtin collection")
+        if reason is not None:
+            return reason
         if int(site.fact("position", -1)) >= 0:  # type: ignore[call-overload]
             elements = site.fact("elements") or (evidence.element_types.get(inner) if evidence else None)
             if not elements or not elements <= _INDEXABLE:  # type: ignore[operator]
