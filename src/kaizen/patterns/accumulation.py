@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from kaizen.patterns.infer import Env, Types, expr_types
 from kaizen.patterns.purity import PURE_BUILTINS, PURE_METHODS
 from kaizen.patterns.scopes import ancestors, declared, memo, walk_scope
+from kaizen.patterns.tree import walk
 
 EAGER = frozenset({"list", "tuple", "str", "bytes", "dict", "set", "frozenset", "range"})
 _EAGER_CALLS = frozenset({"sorted", "list", "tuple", "set", "frozenset", "dict", "range"})
@@ -70,8 +71,8 @@ def target_kind(acc: Accumulation, scope: ast.AST) -> str:
 def _nested_names(scope: ast.AST) -> set[str]:
     """Names mentioned in functions, lambdas and classes nested in ``scope`` (cached per scope)."""
     def collect() -> set[str]:
-        nested = [n for n in ast.walk(scope) if isinstance(n, _SCOPES) and n is not scope]
-        return {x.id for n in nested for x in ast.walk(n) if isinstance(x, ast.Name)}
+        nested = [n for n in walk(scope) if isinstance(n, _SCOPES) and n is not scope]
+        return {x.id for n in nested for x in walk(n) if isinstance(x, ast.Name)}
 
     return memo("nested-names", scope, collect)
 
@@ -136,12 +137,12 @@ def read_in(loop: ast.AST, acc: Accumulation) -> str | None:
         return f"{acc.text} is both prepended and appended to in the loop"
     covered: set[int] = set()
     for a in mine:
-        covered |= {id(n) for n in ast.walk(a.target)}
+        covered |= {id(n) for n in walk(a.target)}
         if isinstance(a.stmt, ast.Assign) and isinstance(a.stmt.value, ast.BinOp):
             own = a.stmt.value.left if a.direction == "append" else a.stmt.value.right
-            covered |= {id(n) for n in ast.walk(own)}
+            covered |= {id(n) for n in walk(own)}
     container = acc.target.value if isinstance(acc.target, ast.Subscript) else None
-    for node in ast.walk(loop):
+    for node in walk(loop):
         if id(node) in covered or not isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
             continue
         text = ast.unparse(node)
@@ -154,13 +155,13 @@ def _root_rebound(node: ast.AST, acc: Accumulation) -> bool:
     """For ``obj.attr`` / ``d[k]`` targets: ``obj``, ``d`` or ``k`` is rebound in the loop."""
     if isinstance(acc.target, ast.Name) or not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Store):
         return False
-    return any(isinstance(n, ast.Name) and n.id == node.id for n in ast.walk(acc.target))
+    return any(isinstance(n, ast.Name) and n.id == node.id for n in walk(acc.target))
 
 
 def observers(loop: ast.For | ast.While, env: Env) -> str | None:
     """Code in the loop that could look at a non-local target before it is assembled: calls to
     anything but pure builtins and pure methods, yields and awaits, lazy iterators."""
-    for node in ast.walk(loop):
+    for node in walk(loop):
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
             return f"the loop suspends (line {node.lineno}) while the target is half built"
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
@@ -195,7 +196,7 @@ def piece_facts(acc: Accumulation, loop: ast.AST, env: Env) -> tuple[str, Types 
     """(piece text, static types, the iterable it is an element of when it is the loop variable)."""
     source = None
     if isinstance(acc.piece, ast.Name):
-        for anc in [loop, *(n for n in ast.walk(loop) if isinstance(n, ast.For))]:
+        for anc in [loop, *(n for n in walk(loop) if isinstance(n, ast.For))]:
             if isinstance(anc, ast.For) and isinstance(anc.target, ast.Name) and anc.target.id == acc.piece.id:
                 source = ast.unparse(anc.iter)
     return ast.unparse(acc.piece), expr_types(acc.piece, env), source

@@ -25,6 +25,7 @@ from kaizen.patterns.base import Evidence, Site
 from kaizen.patterns.loops import FunctionNode, Loop
 from kaizen.patterns.module_constants import IMMUTABLE, module_constant
 from kaizen.patterns.scopes import bindings, declared, params, parent_map, walk_scope
+from kaizen.patterns.tree import walk
 
 # Builtins that neither mutate their arguments nor call user code given plain arguments.
 SAFE_BUILTINS = frozenset(
@@ -425,7 +426,7 @@ def _harmless(call: ast.Call, facts: FunctionFacts, subject: str) -> bool:
 def _plain_key(key: ast.expr) -> bool:
     """A ``key=`` function kaizen can see into: a call-free lambda, a safe builtin, ``str.lower``."""
     if isinstance(key, ast.Lambda):
-        return not any(isinstance(n, ast.Call) for n in ast.walk(key.body))
+        return not any(isinstance(n, ast.Call) for n in walk(key.body))
     if isinstance(key, ast.Attribute) and isinstance(key.value, ast.Name):
         return key.value.id in ("str", "bytes")
     return isinstance(key, ast.Name) and key.id in SAFE_BUILTINS

@@ -13,6 +13,7 @@ import ast
 
 from kaizen.patterns.purity import PURE_BUILTINS, PURE_METHODS
 from kaizen.patterns.scopes import ancestors, body_of
+from kaizen.patterns.tree import walk
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -92,7 +93,7 @@ def _early_exit(stmt: ast.stmt, name: str, parents: dict[ast.AST, ast.AST]) -> b
 
 def _may_change(stmts: list[ast.stmt], name: str) -> bool:
     for stmt in stmts:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
                 return True
             if (isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del))

@@ -17,6 +17,7 @@ import libcst as cst
 from kaizen.patterns import cstedit
 from kaizen.patterns.base import Evidence, Example, Pattern, RewriteError, Site
 from kaizen.patterns.scopes import bindings, declared, parent_map
+from kaizen.patterns.tree import walk
 
 HEAVY = frozenset({
     "numpy", "pandas", "scipy", "matplotlib", "torch", "sklearn", "sympy", "tensorflow", "keras",
@@ -141,7 +142,7 @@ def _site(stmt: ast.Import | ast.ImportFrom, root: str, bound: str, tree: ast.Mo
     runtime: list[ast.AST] = []
     annotations: list[ast.AST] = []
     users: set[ast.FunctionDef | ast.AsyncFunctionDef] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Name) and node.id == bound:
             where = _context(node, parents)
             if where == "annotation":
@@ -202,7 +203,7 @@ def _reasons(stmt: ast.Import | ast.ImportFrom, bound: str, tree: ast.Module, an
     for func in sorted(users, key=lambda f: f.lineno):
         if func.name.startswith("__") and func.name.endswith("__") and func.name not in ("__init__", "__call__"):
             reasons.append(f"{func.name}() is a special method that typically runs per item: it would run the import each time")
-        if any(bindings(f)[bound] for f in ast.walk(func) if isinstance(f, _FUNCS)) or bound in declared(func, ast.Nonlocal):
+        if any(bindings(f)[bound] for f in walk(func) if isinstance(f, _FUNCS)) or bound in declared(func, ast.Nonlocal):
             reasons.append(f"{func.name}() binds its own {bound!r}")
     return reasons
 

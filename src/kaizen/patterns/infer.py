@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from kaizen.patterns.scopes import FunctionNode, params, walk_scope
+from kaizen.patterns.tree import walk
 
 Types = frozenset[str]
 NUMERIC = ("bool", "int", "float", "complex")
@@ -244,7 +245,7 @@ def scoped_env(env: Env, generators: list[ast.comprehension]) -> Env | None:
         if isinstance(gen.target, ast.Name):
             inner.values[gen.target.id] = element_types(gen.iter, inner)
             continue
-        for n in ast.walk(gen.target):  # unpacked targets: their types are not tracked
+        for n in walk(gen.target):  # unpacked targets: their types are not tracked
             if isinstance(n, ast.Name):
                 inner.values[n.id] = None
     return inner
@@ -309,7 +310,7 @@ def _assignments(node: ast.AST) -> Iterable[tuple[str, str, ast.AST]]:
             if isinstance(target, ast.Name):
                 yield target.id, "value", node.value
             else:
-                yield from ((n.id, "unknown", node) for n in ast.walk(target) if isinstance(n, ast.Name))
+                yield from ((n.id, "unknown", node) for n in walk(target) if isinstance(n, ast.Name))
     elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
         yield node.target.id, "annotation", node.annotation
         if node.value is not None:
@@ -320,13 +321,13 @@ def _assignments(node: ast.AST) -> Iterable[tuple[str, str, ast.AST]]:
         if isinstance(node.target, ast.Name) and isinstance(node, ast.For):
             yield node.target.id, "element", node.iter
         else:
-            yield from ((n.id, "unknown", node) for n in ast.walk(node.target) if isinstance(n, ast.Name))
+            yield from ((n.id, "unknown", node) for n in walk(node.target) if isinstance(n, ast.Name))
     elif isinstance(node, ast.NamedExpr):
         yield node.target.id, "value", node.value
     elif isinstance(node, (ast.With, ast.AsyncWith)):
         for item in node.items:
             if item.optional_vars is not None:
-                yield from ((n.id, "unknown", node) for n in ast.walk(item.optional_vars) if isinstance(n, ast.Name))
+                yield from ((n.id, "unknown", node) for n in walk(item.optional_vars) if isinstance(n, ast.Name))
     elif isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         names = [(a.asname or a.name).split(".")[0] for a in node.names] if isinstance(node, (ast.Import, ast.ImportFrom)) else [node.name]
         yield from ((n, "unknown", node) for n in names)

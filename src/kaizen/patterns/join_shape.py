@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from kaizen.patterns.tree import walk
+
 _SIMPLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant)
 
 
@@ -110,7 +112,7 @@ def _inner_key(node: ast.expr, c: str) -> bool:
 
 def _outer_key(node: ast.expr, c: str) -> bool:
     """A side-effect-free read that does not involve ``c``: names, attributes, constant subscripts."""
-    for part in ast.walk(node):
+    for part in walk(node):
         if isinstance(part, ast.Name) and part.id == c:
             return False
         if not isinstance(part, (*_SIMPLE, ast.expr_context)):
@@ -121,4 +123,4 @@ def _outer_key(node: ast.expr, c: str) -> bool:
 
 
 def names_in(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name)}

@@ -41,6 +41,7 @@ from kaizen.patterns.invariant_calls import (
     read_only_use,
 )
 from kaizen.patterns.loops import Loop, module_loops
+from kaizen.patterns.tree import walk
 
 _NAMES = {
     "len": "n_{}", "sorted": "sorted_{}", "set": "{}_set", "frozenset": "{}_frozen", "tuple": "{}_tuple",
@@ -166,7 +167,7 @@ class LoopInvariantHoist(Pattern):
         inputs = inputs_of(first)
         if inputs is None:
             return None  # reads something other than plain names and constants
-        own = {n for c in calls for n in ast.walk(c) if isinstance(n, ast.Name)}
+        own = {n for c in calls for n in walk(c) if isinstance(n, ast.Name)}
         if any("rebind" in {u.kind for u in uses_in(loop, name, own)} for name in inputs.names):
             return None  # depends on something the loop changes: not invariant
         typed = inputs.with_kinds(ff)

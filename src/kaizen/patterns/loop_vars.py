@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from kaizen.patterns.scopes import ancestors, body_of, declared
+from kaizen.patterns.tree import mentions, walk
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _INSPECT = frozenset({"locals", "vars", "eval", "exec", "dir"})
@@ -28,15 +29,11 @@ def _names(target: ast.expr) -> list[str] | None:
     return None
 
 
-def _mentions(node: ast.AST, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
-
-
 def _in_nested(scope: ast.AST, name: str, skip: ast.AST | None = None) -> bool:
     """``name`` appears inside a function, lambda or class nested in ``scope`` (not under skip)."""
-    inside = set(ast.walk(skip)) if skip is not None else set()
-    for node in ast.walk(scope):
-        if isinstance(node, _NESTED) and node is not scope and node not in inside and _mentions(node, name):
+    inside = set(walk(skip)) if skip is not None else set()
+    for node in walk(scope):
+        if isinstance(node, _NESTED) and node is not scope and node not in inside and mentions(node, name):
             return True
     return False
 
@@ -49,7 +46,7 @@ def refusal_in_body(loop: ast.For | ast.AsyncFor, name: str, scope: ast.AST) -> 
         return "the loop target stores into an attribute or item"
     if name in targets:
         return f"the loop rebinds {name!r} itself"
-    for node in ast.walk(loop):
+    for node in walk(loop):
         if isinstance(node, ast.Name) and node.id == name and not _is_the_append(node, loop):
             return f"{name!r} is read inside the loop (line {node.lineno}) while it is being built"
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
@@ -91,8 +88,8 @@ def leaks_after(loop: ast.For | ast.AsyncFor, scope: ast.AST, parents: dict[ast.
 
 
 def _read_outside(outer: ast.AST, loop: ast.AST, var: str) -> bool:
-    inside = set(ast.walk(loop))
-    return any(isinstance(n, ast.Name) and n.id == var and n not in inside for n in ast.walk(outer))
+    inside = set(walk(loop))
+    return any(isinstance(n, ast.Name) and n.id == var and n not in inside for n in walk(outer))
 
 
 def _read_after(loop: ast.stmt, var: str, scope: ast.AST, parents: dict[ast.AST, ast.AST]) -> int | None:
@@ -105,14 +102,14 @@ def _read_after(loop: ast.stmt, var: str, scope: ast.AST, parents: dict[ast.AST,
             return None
         block, index = located
         for stmt in block[index + 1 :]:
-            if not _mentions(stmt, var):
+            if not mentions(stmt, var):
                 continue
-            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and not _mentions(stmt.value, var):
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and not mentions(stmt.value, var):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 if any(isinstance(t, ast.Name) and t.id == var for t in targets):
                     return None
             if (isinstance(stmt, (ast.For, ast.AsyncFor)) and var in (_names(stmt.target) or [])
-                    and not _mentions(stmt.iter, var) and not any(_mentions(s, var) for s in stmt.orelse)):  # fmt: skip
+                    and not mentions(stmt.iter, var) and not any(mentions(s, var) for s in stmt.orelse)):  # fmt: skip
                 continue  # binds var before its body reads it; an empty loop leaves it for later statements
             return stmt.lineno
         child = parents[child]

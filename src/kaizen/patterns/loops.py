@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kaizen.patterns.tree import children
+
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
 LoopNode = ast.For | ast.AsyncFor | ast.While | Comprehension
@@ -176,7 +178,7 @@ class _Index:
                 stack.append((first.iter, node, around))
                 stack.extend((part, node, comp) for part in _repeated_parts(node))
                 continue
-            stack.extend((child, node, around) for child in ast.iter_child_nodes(node))
+            stack.extend((child, node, around) for child in children(node))
 
 
 def _consumed(genexp: ast.GeneratorExp, parent: ast.AST | None) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from kaizen.patterns import infer
 from kaizen.patterns.scopes import declared
+from kaizen.patterns.tree import walk
 
 _DISPLAYS: dict[type[ast.expr], str] = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict"}
 _CONSTRUCTORS = frozenset({"list", "tuple", "set", "frozenset", "dict"})
@@ -65,7 +66,7 @@ def _bindings(stmt: ast.stmt) -> list[tuple[str, ast.expr | None]]:
     """(name, value) for the module-level names a statement binds; value None when not a plain assignment."""
     if isinstance(stmt, ast.Assign):
         simple = len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-        names = [n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+        names = [n.id for t in stmt.targets for n in walk(t) if isinstance(n, ast.Name)]
         return [(n, stmt.value if simple else None) for n in names]
     if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
         return [(stmt.target.id, stmt.value)]
@@ -74,7 +75,7 @@ def _bindings(stmt: ast.stmt) -> list[tuple[str, ast.expr | None]]:
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return [((a.asname or a.name).split(".")[0], None) for a in stmt.names]
     # any other statement (for, if, with, augmented assignment...) may bind names: unknown values
-    return [(n.id, None) for n in ast.walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
+    return [(n.id, None) for n in walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
 
 
 def _kind(value: ast.expr) -> str | None:

@@ -31,6 +31,7 @@ from kaizen.patterns.invariant_calls import ITERABLE
 from kaizen.patterns.join_shape import JoinShape, join_shape, names_in
 from kaizen.patterns.loops import Loop, module_loops
 from kaizen.patterns.membership import ProbeFacts, loop_env, probe_facts, probe_refusal
+from kaizen.patterns.tree import walk
 
 # Elements whose items an unpacking target reads in order, as indexing by position does.
 _INDEXABLE = frozenset({"tuple", SAFE_TUPLE, "list", "str", "bytes"})
@@ -220,7 +221,7 @@ class NestedLoopJoin(Pattern):
         inner = shape.inner.id
         hoist = hoist_target(loop.parent, [inner])
         stable = stability(ff, hoist, inner)
-        inside = set(ast.walk(loop.node))
+        inside = set(walk(loop.node))
         blocker = None
         rebound_inside = {n.id for n in inside if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
         outside = [v for v in shape.names if any(n not in inside for n in ff.names.get(v, ()))]

@@ -13,6 +13,7 @@ import builtins
 from collections.abc import Callable, Iterator
 
 from kaizen.patterns.scopes import FunctionNode, bindings, declared, params, walk_scope
+from kaizen.patterns.tree import children, walk
 
 PURE_BUILTINS = frozenset({
     "abs", "all", "any", "ascii", "bin", "bool", "bytes", "callable", "chr", "complex", "dict",
@@ -60,11 +61,11 @@ def _scoped(node: ast.AST, bound: frozenset[str]) -> Iterator[tuple[ast.AST, fro
                 yield from _scoped(d, bound)
         return
     if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-        inner = bound | {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
-        for child in ast.iter_child_nodes(node):
+        inner = bound | {n.id for g in node.generators for n in walk(g.target) if isinstance(n, ast.Name)}
+        for child in children(node):
             yield from _scoped(child, inner)
         return
-    for child in ast.iter_child_nodes(node):
+    for child in children(node):
         yield from _scoped(child, bound)
 
 
@@ -88,7 +89,7 @@ def fresh_locals(func: FunctionNode) -> set[str]:
             kinds.setdefault(node.id, False)
     for node in walk_scope(func):  # any other binding (for/with/augmented) spoils it
         if isinstance(node, (ast.For, ast.With, ast.AugAssign, ast.NamedExpr, ast.AnnAssign)):
-            for n in ast.walk(node.target if not isinstance(node, ast.With) else node):
+            for n in walk(node.target if not isinstance(node, ast.With) else node):
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
                     kinds[n.id] = False
     own_params = {p.arg for p in params(func)}
@@ -186,7 +187,7 @@ def _constant_global(name: str, tree: ast.Module) -> bool:
         if any(isinstance(t, ast.Name) and t.id == name for t in targets):
             assert isinstance(stmt, (ast.Assign, ast.AnnAssign))
             return stmt.value is not None and all(isinstance(n, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.Tuple, ast.operator, ast.unaryop, ast.Load))
-                       for n in ast.walk(stmt.value))  # fmt: skip
+                       for n in walk(stmt.value))  # fmt: skip
         if isinstance(stmt, ast.Import):
             return any((a.asname or a.name) == name and a.name in PURE_MODULES for a in stmt.names)
     return False
@@ -203,7 +204,7 @@ def return_kind(func: FunctionNode, fresh: set[str]) -> str:
                 if isinstance(t, ast.Name):
                     assigned.setdefault(t.id, []).append(("value", node.value))
                 else:
-                    for n in ast.walk(t):
+                    for n in walk(t):
                         if isinstance(n, ast.Name):
                             assigned.setdefault(n.id, []).append(("unknown", node.value))
         elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
@@ -226,7 +227,7 @@ def return_kind(func: FunctionNode, fresh: set[str]) -> str:
         if isinstance(e, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp, ast.Lambda)):
             return "mutable" if not isinstance(e, ast.Lambda) else "unknown"
         if isinstance(e, (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.IfExp, ast.Tuple)):
-            return worst([kind(c, extra) for c in ast.iter_child_nodes(e) if isinstance(c, ast.expr)])
+            return worst([kind(c, extra) for c in children(e) if isinstance(c, ast.expr)])
         if isinstance(e, ast.Subscript):
             return "immutable" if kind(e.value, extra) == "immutable" else "unknown"
         if isinstance(e, ast.Call):
@@ -248,7 +249,7 @@ def return_kind(func: FunctionNode, fresh: set[str]) -> str:
         if isinstance(e, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
             inner = dict(extra)
             for g in e.generators:
-                for n in ast.walk(g.target):
+                for n in walk(g.target):
                     if isinstance(n, ast.Name):
                         inner[n.id] = element(g.iter, inner)
             return kind(e.elt, inner)

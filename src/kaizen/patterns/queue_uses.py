@@ -17,6 +17,7 @@ from kaizen.patterns.scopes import (
     statements_on,
     walk_scope,
 )
+from kaizen.patterns.tree import walk
 
 _SAME_METHODS = frozenset({"append", "extend", "remove", "clear", "count", "index", "reverse"})
 _READERS = frozenset({"len", "bool", "list", "tuple", "sorted", "set", "frozenset", "sum", "min", "max", "any", "all", "reversed"})
@@ -84,7 +85,7 @@ def judge_uses(scope: ast.AST, target: str, ops: list[QueueOp], tree: ast.Module
     if target in declared(scope, ast.Nonlocal) or target not in bindings(scope):
         return [f"{target!r} belongs to an enclosing function: other code may use it as a list"]
     own = set(walk_scope(scope))
-    for node in ast.walk(scope):
+    for node in walk(scope):
         if isinstance(node, ast.Name) and node.id == target and node not in own:
             return [f"{target!r} is used by a nested function or class"]
     reasons = []
@@ -149,7 +150,7 @@ def _judge(n: ast.Name, q: str, tree: ast.Module, scope: ast.AST, parents: dict[
         return None
     if isinstance(p, (ast.For, ast.comprehension)) and p.iter is n:
         body: list[ast.AST] = [*p.body] if isinstance(p, ast.For) else [parents[p]]
-        if any(_changes(node, q) for part in body for node in ast.walk(part)):
+        if any(_changes(node, q) for part in body for node in walk(part)):
             return f"{q!r} is changed while it is iterated (line {p.iter.lineno}): a deque raises RuntimeError"
         if isinstance(parents[p], ast.GeneratorExp) and not _consumed(parents[p], parents):
             return f"{q!r} is iterated lazily by a generator (line {p.iter.lineno}): a later change would make a deque raise"
@@ -206,12 +207,12 @@ def _nonempty(stmt: ast.Assign, q: str, parents: dict[ast.AST, ast.AST]) -> str 
     for j in range(index - 1, -1, -1):
         if not isinstance(block[j], (ast.If, ast.For, ast.While, ast.With, ast.Try)) and any(
             isinstance(s, ast.Subscript) and isinstance(s.value, ast.Name) and s.value.id == q and _zero(s.slice)
-            for s in ast.walk(block[j])
+            for s in walk(block[j])
         ):
             starts.append(j)
             break
     for start in starts:
-        if not any(_removes(node, q) for s in block[start:index] for node in ast.walk(s)):
+        if not any(_removes(node, q) for s in block[start:index] for node in walk(s)):
             return None
     return refusal
 

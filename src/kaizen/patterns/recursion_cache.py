@@ -22,6 +22,7 @@ from kaizen.patterns.scopes import (
     parent_map,
     statements_in_context,
 )
+from kaizen.patterns.tree import walk
 
 _SAFE_TUPLE = "tuple[immutable]"  # a tuple whose annotation promises immutable items
 _LOOPS = (ast.For, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -102,7 +103,7 @@ class RecursionCache(Pattern):
             if not (len(calls) >= 2 or any(_in_loop(c, func) for c in calls)):
                 continue
             kind = "async" if isinstance(func, ast.AsyncFunctionDef) else "method" if isinstance(owner, ast.ClassDef) else "function"
-            if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(func)):
+            if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in walk(func)):
                 kind = "generator"
             named = [a.name for a in chain if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
             outer: list[ast.AST] = [a for a in chain if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -165,7 +166,7 @@ def _self_calls(func: FunctionNode, cls: str | None) -> list[ast.Call]:
     """Calls of ``func`` by its own name (or, in a method, through ``self``/``cls``/the class)."""
     first = func.args.posonlyargs[0].arg if func.args.posonlyargs else func.args.args[0].arg if func.args.args else None
     found = []
-    for node in ast.walk(func):
+    for node in walk(func):
         if not isinstance(node, ast.Call):
             continue
         f = node.func

@@ -27,6 +27,7 @@ from kaizen.patterns.sorted_list import (
     sort_args,
     sorted_on_entry,
 )
+from kaizen.patterns.tree import walk
 
 _ORDERED = (frozenset({"int"}), frozenset({"int", "bool"}), frozenset({"bool"}), frozenset({"str"}), frozenset({"bytes"}))
 _PURE_KEYS = {"len": "int", "str.lower": "str", "str.upper": "str", "str.casefold": "str", "abs": None}
@@ -124,7 +125,7 @@ class ResortInsort(Pattern):
         args = sort_args(sort)
         reason, region = sorted_on_entry(stmt, name, args, parents)
         if region is not None:
-            pairs: set[ast.stmt] = {s for s in ast.walk(region) if isinstance(s, ast.Expr) and is_call(s, name, "append")
+            pairs: set[ast.stmt] = {s for s in walk(region) if isinstance(s, ast.Expr) and is_call(s, name, "append")
                      and (loc := body_of(s, parents)) and loc[1] + 1 < len(loc[0])
                      and (nxt := is_call(loc[0][loc[1] + 1], name, "sort")) is not None and sort_args(nxt) == args}  # fmt: skip
             reason = loop_uses(region, name, pairs, parents) or escapes_before(func, name, region, parents)

@@ -14,6 +14,9 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from kaizen.patterns.tree import children, walk
+from kaizen.patterns.tree import parents as parents_under
+
 T = TypeVar("T")
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
@@ -47,14 +50,7 @@ def parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
-    parents: dict[ast.AST, ast.AST] = {}
-    stack = [tree]
-    while stack:  # one child listing per node (ast.walk would list them twice)
-        node = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            parents[child] = node
-            stack.append(child)
-    return parents
+    return parents_under(tree)
 
 
 def blocks(tree: ast.AST) -> Iterator[list[ast.stmt]]:
@@ -109,14 +105,14 @@ def statements_on(tree: ast.AST, lines: set[int]) -> Iterator[ast.AST]:
             if first == len(ordered) or ordered[first] > (stmt.end_lineno or stmt.lineno):
                 continue
             if not any(isinstance(getattr(stmt, f, None), list) for f in ("body", "orelse", "finalbody")):
-                yield from ast.walk(stmt)
+                yield from walk(stmt)
                 continue
             for name, value in ast.iter_fields(stmt):
                 if name in ("body", "orelse", "finalbody", "handlers", "cases"):
                     continue
                 for part in value if isinstance(value, list) else [value]:
                     if isinstance(part, ast.AST):
-                        yield from ast.walk(part)
+                        yield from walk(part)
 
 
 def ancestors(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Iterator[ast.AST]:
@@ -147,29 +143,36 @@ def function_of(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | None:
     return qualname(enclosing_scope(node, parents), parents)
 
 
-def walk_scope(root: ast.AST) -> Iterator[ast.AST]:
+def walk_scope(root: ast.AST) -> list[ast.AST]:
     """Every node under ``root`` that runs in root's own scope: nested defs, classes and lambdas
     are skipped (their decorators and defaults are not), comprehensions are entered because they
     read the enclosing scope. For a function root only its body is walked: decorators, defaults
-    and annotations run in the enclosing scope."""
+    and annotations run in the enclosing scope. Shared between callers: read it, never change it."""
+    return memo("scope", root, lambda: _walk_scope(root))
+
+
+def _walk_scope(root: ast.AST) -> list[ast.AST]:
     if isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef)):
         stack: list[ast.AST] = list(root.body)
     elif isinstance(root, ast.Lambda):
         stack = [root.body]
     else:
-        stack = list(ast.iter_child_nodes(root))
+        stack = children(root)
+    found: list[ast.AST] = []
     while stack:
         node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            stack.extend(node.decorator_list)
-            stack.extend(d for d in (*node.args.defaults, *node.args.kw_defaults) if d is not None)
-        elif isinstance(node, ast.ClassDef):
-            stack.extend((*node.decorator_list, *node.bases, *node.keywords))
-        elif isinstance(node, ast.Lambda):
-            stack.extend(d for d in (*node.args.defaults, *node.args.kw_defaults) if d is not None)
+        found.append(node)
+        kind = type(node)
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            stack += node.decorator_list  # type: ignore[attr-defined]
+            stack += [d for d in (*node.args.defaults, *node.args.kw_defaults) if d is not None]  # type: ignore[attr-defined]
+        elif kind is ast.ClassDef:
+            stack += (*node.decorator_list, *node.bases, *node.keywords)  # type: ignore[attr-defined]
+        elif kind is ast.Lambda:
+            stack += [d for d in (*node.args.defaults, *node.args.kw_defaults) if d is not None]  # type: ignore[attr-defined]
         else:
-            stack.extend(ast.iter_child_nodes(node))
+            stack += children(node)
+    return found
 
 
 def _comprehension_targets(root: ast.AST) -> set[ast.AST]:
@@ -178,7 +181,7 @@ def _comprehension_targets(root: ast.AST) -> set[ast.AST]:
     for node in walk_scope(root):
         if isinstance(node, _COMPREHENSIONS):
             for gen in node.generators:
-                found.update(ast.walk(gen.target))
+                found.update(walk(gen.target))
     return found
 
 
@@ -214,17 +217,6 @@ def _bindings(root: ScopeNode) -> Counter[str]:
 def declared(root: ast.AST, kind: type[ast.Global] | type[ast.Nonlocal]) -> set[str]:
     """Names declared ``global``/``nonlocal`` anywhere under ``root`` (nested scopes included)."""
     return memo(kind.__name__, root, lambda: {n for b in blocks(root) for s in b if isinstance(s, kind) for n in s.names})
-
-
-def loads(root: ast.AST, name: str) -> list[ast.Name]:
-    """Every read of ``name`` under root, nested scopes included (a closure read counts)."""
-    return [
-        n for n in ast.walk(root) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
-    ]
-
-
-def mentions(root: ast.AST, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(root))
 
 
 def is_builtin(name: str, tree: ast.Module, scopes: list[ScopeNode]) -> bool:

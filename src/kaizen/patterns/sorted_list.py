@@ -14,6 +14,7 @@ import ast
 from kaizen.patterns.purity import PURE_BUILTINS
 from kaizen.patterns.queue_uses import truth_test
 from kaizen.patterns.scopes import ancestors, body_of
+from kaizen.patterns.tree import walk
 
 _KEEP_SORTED = frozenset({"pop", "remove", "clear", "index", "count", "copy"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -45,7 +46,7 @@ def sorted_on_entry(pair: ast.stmt, name: str, args: str, parents: dict[ast.AST,
             block, index = located
             for j in range(index - 1, -1, -1):
                 stmt = block[j]
-                if not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(stmt)):
+                if not any(isinstance(n, ast.Name) and n.id == name for n in walk(stmt)):
                     continue
                 sort = is_call(stmt, name, "sort")
                 value = assigned_value(stmt, name)
@@ -87,7 +88,7 @@ def _sorted_value(value: ast.expr, args: str) -> bool:
 def loop_uses(region: ast.stmt, name: str, pairs: set[ast.stmt], parents: dict[ast.AST, ast.AST]) -> str | None:
     """Why a use of ``name`` inside ``region`` could unsort the list or let other code reach it."""
     sorts = {s for p in pairs if (located := body_of(p, parents)) for s in located[0][located[1] + 1 : located[1] + 2]}
-    for node in ast.walk(region):
+    for node in walk(region):
         if not (isinstance(node, ast.Name) and node.id == name):
             continue
         if any(a in pairs or a in sorts for a in ancestors(node, parents)):
@@ -124,7 +125,7 @@ def _use(n: ast.Name, name: str, parents: dict[ast.AST, ast.AST]) -> str | None:
 def escapes_before(func: ast.AST, name: str, region: ast.stmt, parents: dict[ast.AST, ast.AST]) -> str | None:
     """Is the list handed anywhere (aliased, stored, passed on) before the loop, or captured by a
     nested function? Then code running in the loop could change it behind insort's back."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if not (isinstance(node, ast.Name) and node.id == name) or node.lineno >= region.lineno:
             continue
         scope = next((a for a in ancestors(node, parents) if isinstance(a, _SCOPES)), None)

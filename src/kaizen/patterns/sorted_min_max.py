@@ -32,6 +32,7 @@ from kaizen.patterns.scopes import (
     parent_map,
     statements_on,
 )
+from kaizen.patterns.tree import walk
 
 _CANDIDATE = re.compile(r"\bsorted\s*\(")  # lines that can hold a finding: only their statements are walked
 _INDISTINGUISHABLE = ({"int"}, {"str"}, {"bytes"})  # equal values of these types are interchangeable
@@ -225,7 +226,7 @@ def _pure_key(key: ast.expr) -> bool:
         return True
     if not isinstance(key, ast.Lambda):
         return False
-    for node in ast.walk(key.body):
+    for node in walk(key.body):
         if isinstance(node, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await, ast.Lambda)):
             return False
         if isinstance(node, ast.Call):
