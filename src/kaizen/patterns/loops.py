@@ -14,7 +14,10 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 
+from kaizen.patterns.scopes import lines_matching, statement_index
+from kaizen.patterns.statements import sub_blocks
 from kaizen.patterns.tree import children
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -25,7 +28,9 @@ Block = list[ast.stmt]
 _KEYWORD = re.compile(r"\b(?:for|while)\b")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _CONTEXTS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)  # shared singletons
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_COMPREHENSION_KINDS = frozenset(_COMPREHENSIONS)
+_AROUND = object()  # stands for "the loop around the statement", looked up only when needed
 # Calls that consume a generator expression on the spot: its loop runs before the statement ends.
 _CONSUMERS = frozenset(
     {"all", "any", "dict", "frozenset", "list", "max", "min", "next", "set", "sorted", "sum", "tuple", "join"}
@@ -115,70 +120,93 @@ def _repeated_parts(node: LoopNode) -> list[ast.AST]:
 class _Context:
     function: FunctionNode | None
     qualname: str | None
-    prefix: str  # qualified-name prefix for definitions inside
     loop: Loop | None
     path: tuple[tuple[Block, int], ...]
 
 
 class _Index:
+    """The loops of a module, from the statements that span a ``for`` or ``while`` keyword (the
+    module's statement index finds them by bisection) and the comprehensions in their headers."""
+
     def __init__(self, tree: ast.Module, source: str) -> None:
-        self.keyword_lines = [
-            n
-            for n, line in enumerate(source.splitlines(), 1)
-            if ("for" in line or "while" in line) and _KEYWORD.search(line)
-        ]
+        self.keyword_lines = sorted(lines_matching(source, _KEYWORD))
+        self.tree = tree
         self.loops: list[Loop] = []
-        self.block(tree.body, _Context(None, None, "", None, ()))
+        self.statements = statement_index(tree)
+        self.loop_at: dict[int, Loop] = {}  # statement position -> its for/while Loop
+        for position in self.statements.positions_touching(self.keyword_lines):
+            stmt = self.statements.statements[position]
+            kind = type(stmt)
+            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
+                continue  # decorators, defaults and bases hold no loop kaizen rewrites
+            if kind is ast.For or kind is ast.AsyncFor or kind is ast.While:
+                ctx = self.context(position)
+                loop = Loop(stmt, ctx.function, ctx.qualname, ctx.loop, stmt, ctx.path)  # type: ignore[arg-type]
+                self.loops.append(loop)
+                self.loop_at[position] = loop
+                if kind is ast.While:
+                    self.expressions([stmt.test], position, loop)  # type: ignore[attr-defined]
+                else:
+                    self.expressions([stmt.iter], position, ctx.loop)  # type: ignore[attr-defined]
+            else:
+                self.expressions(list(_header_values(stmt)), position, _AROUND)
 
     def spans_keyword(self, node: ast.stmt | ast.expr) -> bool:
         i = bisect.bisect_left(self.keyword_lines, node.lineno)
         return i < len(self.keyword_lines) and self.keyword_lines[i] <= (node.end_lineno or node.lineno)
 
-    def block(self, stmts: Block, ctx: _Context) -> None:
-        for i, stmt in enumerate(stmts):
-            if self.spans_keyword(stmt):
-                self.stmt(stmt, _Context(ctx.function, ctx.qualname, ctx.prefix, ctx.loop, (*ctx.path, (stmts, i))))
+    def context(self, position: int) -> _Context:
+        """The function, its qualified name, the loop around and the path of blocks for the
+        statement at ``position``: what walking down from the module would have collected."""
+        stmt = self.statements.statements[position]
+        chain = self.statements.chains[position]
+        levels = (*chain, stmt)
+        owner = max((i for i, c in enumerate(chain) if isinstance(c, _DEFS)), default=-1)
+        names = [c.name for c in chain[: owner + 1] if isinstance(c, _DEFS)]
+        function = chain[owner] if owner >= 0 and not isinstance(chain[owner], ast.ClassDef) else None
+        qualname = ".".join(names) if function is not None else None
+        loop: Loop | None = None
+        for i in range(len(chain) - 1, owner, -1):
+            around = chain[i]
+            if isinstance(around, (ast.For, ast.AsyncFor, ast.While)) and levels[i + 1] in around.body:
+                loop = self.loop_at[self.statements.enclosing_position(position, len(chain) - i)]
+                break
+        path: list[tuple[Block, int]] = []
+        holder: ast.AST = chain[owner] if owner >= 0 else self.tree
+        for level in levels[owner + 1 :]:
+            block = next(b for b in _blocks_of(holder) if level in b)
+            path.append((block, block.index(level)))
+            holder = level
+        return _Context(function, qualname, loop, tuple(path))  # type: ignore[arg-type]
 
-    def stmt(self, stmt: ast.stmt, ctx: _Context) -> None:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            name = f"{ctx.prefix}{stmt.name}"
-            self.block(stmt.body, _Context(stmt, name, f"{name}.", None, ()))
-        elif isinstance(stmt, ast.ClassDef):
-            name = f"{ctx.prefix}{stmt.name}"
-            self.block(stmt.body, _Context(None, None, f"{name}.", None, ()))
-        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-            loop = Loop(stmt, ctx.function, ctx.qualname, ctx.loop, stmt, ctx.path)
-            self.loops.append(loop)
-            if isinstance(stmt, ast.While):
-                self.expressions([stmt.test], stmt, ctx, loop)
-            else:
-                self.expressions([stmt.iter], stmt, ctx, ctx.loop)
-            self.block(stmt.body, _Context(ctx.function, ctx.qualname, ctx.prefix, loop, ctx.path))
-            self.block(stmt.orelse, ctx)
-        else:
-            headers = list(_header_values(stmt))
-            self.expressions(headers, stmt, ctx, ctx.loop)
-            for sub in _sub_blocks(stmt):
-                self.block(sub, ctx)
-
-    def expressions(self, roots: list[ast.AST], stmt: ast.stmt, ctx: _Context, loop: Loop | None) -> None:
-        """Record the comprehensions under ``roots`` (lambdas are skipped: their body runs later)."""
-        stack: list[tuple[ast.AST, ast.AST | None, Loop | None]] = [
+    def expressions(self, roots: list[ast.AST], position: int, loop: Loop | object | None) -> None:
+        """Record the comprehensions under ``roots`` (lambdas are skipped: their body runs later).
+        ``loop`` is the loop around them, or ``_AROUND`` for the one around the statement."""
+        stack: list[tuple[ast.AST, ast.AST | None, Loop | object | None]] = [
             (r, None, loop) for r in roots if not isinstance(r, (ast.stmt, ast.expr)) or self.spans_keyword(r)
         ]
+        ctx: _Context | None = None  # worked out at the first comprehension: most headers have none
         while stack:
             node, parent, around = stack.pop()
-            if isinstance(node, ast.Lambda):
+            kind = type(node)
+            if kind is ast.Lambda:
                 continue
-            if isinstance(node, _COMPREHENSIONS):
-                lazy = isinstance(node, ast.GeneratorExp) and not _consumed(node, parent)
+            if kind in _COMPREHENSION_KINDS:
+                assert isinstance(node, _COMPREHENSIONS)
+                ctx = ctx or self.context(position)
+                if around is _AROUND:
+                    around = ctx.loop
+                assert around is None or isinstance(around, Loop)
+                lazy = kind is ast.GeneratorExp and not _consumed(node, parent)  # type: ignore[arg-type]
+                stmt = self.statements.statements[position]
                 comp = Loop(node, ctx.function, ctx.qualname, around, stmt, ctx.path, lazy=lazy)
                 self.loops.append(comp)
                 first = node.generators[0]
                 stack.append((first.iter, node, around))
-                stack.extend((part, node, comp) for part in _repeated_parts(node))
+                stack += [(part, node, comp) for part in _repeated_parts(node)]
                 continue
-            stack.extend((child, node, around) for child in children(node))
+            kids = children(node)
+            stack += zip(kids, repeat(node, len(kids)), repeat(around, len(kids)), strict=True)
 
 
 def _consumed(genexp: ast.GeneratorExp, parent: ast.AST | None) -> bool:
@@ -200,15 +228,8 @@ def _header_values(stmt: ast.stmt) -> Iterator[ast.AST]:
             yield value
 
 
-def _sub_blocks(stmt: ast.stmt) -> Iterator[Block]:
-    for name in ("body", "orelse", "finalbody"):
-        value = getattr(stmt, name, None)
-        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
-            yield value
-    for handler in getattr(stmt, "handlers", ()):
-        yield handler.body
-    for case in getattr(stmt, "cases", ()):
-        yield case.body
+def _blocks_of(holder: ast.AST) -> list[Block]:
+    return [holder.body] if isinstance(holder, ast.Module) else sub_blocks(holder)  # type: ignore[arg-type]
 
 
 _last: tuple[ast.Module, _Index] | None = None

@@ -7,13 +7,13 @@ imports libcst.
 from __future__ import annotations
 
 import ast
-import bisect
 import builtins
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from kaizen.patterns.statements import StatementIndex, is_compound, sub_blocks
 from kaizen.patterns.tree import children, walk
 from kaizen.patterns.tree import parents as parents_under
 
@@ -53,66 +53,58 @@ def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
     return parents_under(tree)
 
 
-def blocks(tree: ast.AST) -> Iterator[list[ast.stmt]]:
+def statement_index(tree: ast.Module) -> StatementIndex:
+    """The statements of ``tree``, listed once (shared between callers)."""
+    return memo("statements", tree, lambda: StatementIndex.of(tree))
+
+
+def blocks(tree: ast.AST) -> list[list[ast.stmt]]:
     """Every statement list under ``tree`` (bodies, else/finally clauses, handlers, match cases),
     found by walking statements only: much cheaper than visiting every expression."""
+    if isinstance(tree, ast.Module):
+        return statement_index(tree).blocks
+    found: list[list[ast.stmt]] = []
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                yield block
-                stack.extend(block)
-        for extra in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
-            yield extra.body
-            stack.extend(extra.body)
+        inner = sub_blocks(node) if isinstance(node, ast.stmt) else [getattr(node, "body", [])]
+        found += inner
+        for block in inner:
+            stack += block
+    return found
 
 
-def statements_in_context(tree: ast.AST) -> Iterator[tuple[ast.stmt, tuple[ast.stmt, ...]]]:
+def statements_in_context(tree: ast.Module) -> Iterator[tuple[ast.stmt, tuple[ast.stmt, ...]]]:
     """Every statement with the compound statements around it, outermost first: enough to know
     the enclosing defs, classes and loops without building a parent map of every expression."""
-    stack: list[tuple[ast.AST, tuple[ast.stmt, ...]]] = [(tree, ())]
-    while stack:
-        node, chain = stack.pop()
-        inner = (*chain, node) if isinstance(node, ast.stmt) else chain
-        children: list[ast.stmt] = []
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                children.extend(block)
-        for extra in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
-            children.extend(extra.body)
-        for child in reversed(children):
-            stack.append((child, inner))
-        if isinstance(node, ast.stmt):
-            yield node, chain
+    return statement_index(tree).in_context()
 
 
 def lines_matching(source: str, pattern: re.Pattern[str]) -> set[int]:
     """The 1-based numbers of the lines where ``pattern`` matches."""
-    return {source.count("\n", 0, m.start()) + 1 for m in pattern.finditer(source)}
+    found: set[int] = set()
+    line, counted = 1, 0
+    for match in pattern.finditer(source):
+        line += source.count("\n", counted, match.start())
+        counted = match.start()
+        found.add(line)
+    return found
 
 
-def statements_on(tree: ast.AST, lines: set[int]) -> Iterator[ast.AST]:
+def statements_on(tree: ast.Module, lines: set[int]) -> Iterator[ast.AST]:
     """Every node of the statements that touch one of ``lines`` (compound statements: only their
     headers, their bodies are statements of their own). Lets a detector that found candidate
     lines with a text search skip walking the rest of the module."""
-    ordered = sorted(lines)
-    for block in blocks(tree):
-        for stmt in block:
-            first = bisect.bisect_left(ordered, stmt.lineno)
-            if first == len(ordered) or ordered[first] > (stmt.end_lineno or stmt.lineno):
+    for stmt in statement_index(tree).touching(lines):
+        if not is_compound(stmt):
+            yield from walk(stmt)
+            continue
+        for name, value in ast.iter_fields(stmt):
+            if name in ("body", "orelse", "finalbody", "handlers", "cases"):
                 continue
-            if not any(isinstance(getattr(stmt, f, None), list) for f in ("body", "orelse", "finalbody")):
-                yield from walk(stmt)
-                continue
-            for name, value in ast.iter_fields(stmt):
-                if name in ("body", "orelse", "finalbody", "handlers", "cases"):
-                    continue
-                for part in value if isinstance(value, list) else [value]:
-                    if isinstance(part, ast.AST):
-                        yield from walk(part)
+            for part in value if isinstance(value, list) else [value]:
+                if isinstance(part, ast.AST):
+                    yield from walk(part)
 
 
 def ancestors(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Iterator[ast.AST]:

@@ -1,0 +1,96 @@
+"""The statement index lists every statement once, in source order, with what surrounds it, and finds
+the statements on given lines exactly as a check of every statement would."""
+
+from __future__ import annotations
+
+import ast
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from kaizen.patterns.statements import StatementIndex
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+TRICKY = """\
+import os; x = f(
+    1, 2); y = 3
+for a in b:
+    if a: c = 1; d = (2,
+        3)
+    else:
+        pass
+else:
+    e = 4
+try:
+    g = 5
+except ValueError:
+    h = [i for i in j]
+else:
+    k = 6
+finally:
+    m = 7
+match z:
+    case 1:
+        n = 8
+    case _: o = 9
+class C:
+    def f(self):
+        while True: return 1
+"""
+
+
+def _every_statement(tree: ast.Module) -> list[tuple[ast.stmt, tuple[ast.stmt, ...]]]:
+    """Statements with their enclosing compound statements, by a plain recursive walk."""
+    found: list[tuple[int, int, ast.stmt, tuple[ast.stmt, ...]]] = []
+
+    def visit(node: ast.AST, chain: tuple[ast.stmt, ...]) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt):
+                found.append((child.lineno, len(found), child, chain))
+                visit(child, (*chain, child))
+            elif isinstance(child, (ast.excepthandler, ast.match_case)):
+                visit(child, chain)
+
+    visit(tree, ())
+    return [(stmt, chain) for _, _, stmt, chain in found]
+
+
+@pytest.fixture(scope="module", params=["<tricky>", "inspect.py", "argparse.py", "asyncio/base_events.py"])
+def module(request: pytest.FixtureRequest) -> ast.Module:
+    text = TRICKY if request.param == "<tricky>" else (STDLIB / request.param).read_text(encoding="utf-8")
+    return ast.parse(text)
+
+
+def test_statements_come_once_in_source_order_with_their_context(module: ast.Module) -> None:
+    index = StatementIndex.of(module)
+    expected = _every_statement(module)
+    assert [id(s) for s in index.statements] == [id(s) for s, _ in expected]
+    assert [tuple(map(id, c)) for c in index.chains] == [tuple(map(id, c)) for _, c in expected]
+    assert index.starts == sorted(index.starts)
+    for position, chain in enumerate(index.chains):
+        around = index.enclosing[position]
+        assert (index.statements[around] if around >= 0 else None) is (chain[-1] if chain else None)
+
+
+def test_touching_finds_exactly_the_statements_spanning_the_lines(module: ast.Module) -> None:
+    index = StatementIndex.of(module)
+    last = max(index.ends)
+    spans = [(s.lineno, s.end_lineno or s.lineno, s) for s in index.statements]
+    for line in range(1, last + 2):
+        assert index.touching({line}) == [s for start, end, s in spans if start <= line <= end], line
+    some = set(range(1, last + 1, 7))
+    assert index.touching(some) == [s for start, end, s in spans if any(start <= n <= end for n in some)]
+    assert index.touching(set()) == []
+
+
+def test_blocks_are_every_statement_list() -> None:
+    tree = ast.parse(TRICKY)
+    index = StatementIndex.of(tree)
+    bodies = [tree.body]
+    for node in ast.walk(tree):
+        for name in ("body", "orelse", "finalbody"):
+            value = getattr(node, name, None)
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt) and node is not tree:
+                bodies.append(value)
+    assert sorted(map(id, index.blocks)) == sorted(map(id, bodies))
