@@ -269,8 +269,11 @@ def function_env(func: FunctionNode | ast.Module, extra: Env | None = None) -> E
         env.elements.update({k: v for k, v in extra.elements.items() if v is not None})
     sources: dict[str, list[tuple[str, ast.AST]]] = {}
     for node in walk_scope(func):
-        for name, kind, source in _assignments(node):
-            sources.setdefault(name, []).append((kind, source))
+        kind = type(node)
+        if kind not in _BINDERS or (kind is ast.Name and type(node.ctx) is not ast.Del):  # type: ignore[attr-defined]
+            continue  # most nodes bind nothing: skip them before making a generator
+        for name, how, source in _assignments(node):
+            sources.setdefault(name, []).append((how, source))
     for name, srcs in sources.items():  # an annotated local promises its elements like a parameter
         promised = [annotation_types(a)[1] for kind, a in srcs if kind == "annotation" and isinstance(a, ast.expr)]
         if promised and name not in env.elements and all(p == promised[0] for p in promised):
@@ -301,6 +304,13 @@ def _source_types(kind: str, value: ast.AST, env: Env) -> Types | None:
     if kind == "annotation" and isinstance(value, ast.expr):
         return annotation_types(value)[0]
     return None
+
+
+# The node types ``_assignments`` finds bindings in (a Name only when deleted).
+_BINDERS = frozenset(
+    {ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.With, ast.AsyncWith,
+     ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.Name}
+)
 
 
 def _assignments(node: ast.AST) -> Iterable[tuple[str, str, ast.AST]]:

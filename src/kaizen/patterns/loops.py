@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
 
-from kaizen.patterns.scopes import lines_matching, statement_index
+from kaizen.patterns.scopes import statement_index
 from kaizen.patterns.statements import sub_blocks
-from kaizen.patterns.tree import children
+from kaizen.patterns.tree import FIELDS, children
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
@@ -27,7 +27,6 @@ Block = list[ast.stmt]
 
 _KEYWORD = re.compile(r"\b(?:for|while)\b")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-_CONTEXTS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)  # shared singletons
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _COMPREHENSION_KINDS = frozenset(_COMPREHENSIONS)
 _AROUND = object()  # stands for "the loop around the statement", looked up only when needed
@@ -84,24 +83,24 @@ class Loop:
 
 
 def _descend(root: ast.AST, nodes: list[ast.AST], parents: dict[ast.AST, ast.AST]) -> None:
-    """Every node under ``root`` into ``nodes``, with its parent. ``ast.walk`` plus
-    ``iter_child_nodes`` does the same through two generators per node, at twice the cost."""
+    """Every node under ``root`` into ``nodes`` (in the order a depth-first walk discovers them),
+    with its parent."""
     stack = [root]
+    fields = FIELDS
     while stack:
         node = stack.pop()
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                if not isinstance(value, _CONTEXTS):
-                    parents[value] = node
-                    nodes.append(value)
-                    stack.append(value)
-            elif isinstance(value, list):
+        for name, many, _holes in fields[type(node)]:
+            value = getattr(node, name)
+            if many:
                 for item in value:
-                    if isinstance(item, ast.AST):
+                    if item is not None:
                         parents[item] = node
                         nodes.append(item)
                         stack.append(item)
+            elif value is not None:
+                parents[value] = node
+                nodes.append(value)
+                stack.append(value)
 
 
 def _repeated_parts(node: LoopNode) -> list[ast.AST]:
@@ -129,7 +128,11 @@ class _Index:
     module's statement index finds them by bisection) and the comprehensions in their headers."""
 
     def __init__(self, tree: ast.Module, source: str) -> None:
-        self.keyword_lines = sorted(lines_matching(source, _KEYWORD))
+        self.keyword_lines = [  # the substring test first: the regex alone is four times slower
+            n
+            for n, line in enumerate(source.splitlines(), 1)
+            if ("for" in line or "while" in line) and _KEYWORD.search(line)
+        ]
         self.tree = tree
         self.loops: list[Loop] = []
         self.statements = statement_index(tree)

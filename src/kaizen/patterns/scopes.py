@@ -23,6 +23,7 @@ ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef |
 BUILTIN_NAMES = frozenset(dir(builtins))
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_COMPREHENSION_KINDS = frozenset(_COMPREHENSIONS)
 
 
 _CACHE: OrderedDict[tuple[str, int], tuple[ast.AST, object]] = OrderedDict()
@@ -167,12 +168,12 @@ def _walk_scope(root: ast.AST) -> list[ast.AST]:
     return found
 
 
-def _comprehension_targets(root: ast.AST) -> set[ast.AST]:
+def _comprehension_targets(nodes: list[ast.AST]) -> set[ast.AST]:
     """Name nodes bound by comprehension ``for`` clauses: they live in the comprehension's scope."""
     found: set[ast.AST] = set()
-    for node in walk_scope(root):
-        if isinstance(node, _COMPREHENSIONS):
-            for gen in node.generators:
+    for node in nodes:
+        if type(node) in _COMPREHENSION_KINDS:
+            for gen in node.generators:  # type: ignore[attr-defined]
                 found.update(walk(gen.target))
     return found
 
@@ -192,17 +193,19 @@ def _bindings(root: ScopeNode) -> Counter[str]:
     counts: Counter[str] = Counter()
     if isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         counts.update(p.arg for p in params(root))
-    skip = _comprehension_targets(root)
-    for node in walk_scope(root):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            if node not in skip:
-                counts[node.id] += 1
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            counts[node.name] += 1
-        elif isinstance(node, ast.alias):
-            counts[(node.asname or node.name).split(".")[0]] += 1
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            counts[node.name] += 1
+    nodes = walk_scope(root)
+    skip = _comprehension_targets(nodes)
+    for node in nodes:
+        kind = type(node)
+        if kind is ast.Name:
+            if type(node.ctx) is not ast.Load and node not in skip:  # type: ignore[attr-defined]
+                counts[node.id] += 1  # type: ignore[attr-defined]
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
+            counts[node.name] += 1  # type: ignore[attr-defined]
+        elif kind is ast.alias:
+            counts[(node.asname or node.name).split(".")[0]] += 1  # type: ignore[attr-defined]
+        elif (kind is ast.ExceptHandler or kind is ast.MatchAs or kind is ast.MatchStar) and node.name:  # type: ignore[attr-defined]
+            counts[node.name] += 1  # type: ignore[attr-defined]
     return counts
 
 
