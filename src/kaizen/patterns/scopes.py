@@ -13,7 +13,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from kaizen.patterns.statements import StatementIndex, is_compound, sub_blocks
+from kaizen.patterns.statements import ModuleParents, StatementIndex, is_compound, sub_blocks
 from kaizen.patterns.tree import children, walk
 from kaizen.patterns.tree import parents as parents_under
 
@@ -46,7 +46,10 @@ def memo(kind: str, node: ast.AST, compute: Callable[[], T]) -> T:
 
 
 def parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
-    """Each node's parent under ``tree`` (shared between callers: read it, never change it)."""
+    """Each node's parent under ``tree`` (shared between callers: read it, never change it). For a
+    module, parents are worked out region by region as they are asked for."""
+    if isinstance(tree, ast.Module):
+        return memo("parents", tree, lambda: ModuleParents(tree, statement_index(tree)))
     return memo("parents", tree, lambda: _parents(tree))
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import ast
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, ValuesView
 from dataclasses import dataclass
+
+from kaizen.patterns.tree import FIELDS, parents
 
 Block = list[ast.stmt]
 _BODIES = ("body", "orelse", "finalbody")
@@ -125,3 +127,111 @@ class StatementIndex:
                     found.add(k)
                 k = enclosing[k]
         return sorted(found)
+
+
+_REGIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+class ModuleParents(dict[ast.AST, ast.AST]):
+    """The parent of every node of a module, worked out one function at a time, when asked.
+
+    A detector usually asks about the few places it found, and the walks up from them; mapping
+    every node of the module first cost more than the detection itself. Nodes are grouped into
+    regions: a def or class holds everything under it except what its nested defs and classes
+    hold, and the module holds the rest. Asked about a node, this finds the region by the node's
+    position, maps that region only, and falls back to mapping the whole module when the guess
+    misses, so every answer is exact. Iterating or sizing it maps everything."""
+
+    def __init__(self, tree: ast.Module, index: StatementIndex) -> None:
+        super().__init__()
+        self._tree = tree
+        self._index = index
+        self._mapped: set[int] = set()  # ids of the region roots mapped so far
+        self._complete = False
+
+    def __missing__(self, node: ast.AST) -> ast.AST:
+        found = self._find(node)
+        if found is None:
+            raise KeyError(node)
+        return found
+
+    def get(self, node: ast.AST, default: ast.AST | None = None) -> ast.AST | None:  # type: ignore[override]
+        found = super().get(node)
+        if found is None:
+            found = self._find(node)
+        return default if found is None else found
+
+    def __contains__(self, node: object) -> bool:
+        return super().__contains__(node) or (isinstance(node, ast.AST) and self._find(node) is not None)
+
+    def _find(self, node: ast.AST) -> ast.AST | None:
+        if self._complete or node is self._tree:
+            return None
+        region = self._region_of(node)
+        if region is not None and id(region) not in self._mapped:
+            self._map(region)
+            found = super().get(node)
+            if found is not None:
+                return found
+        self._map_everything()
+        return super().get(node)
+
+    def _region_of(self, node: ast.AST) -> ast.AST | None:
+        """The def or class whose region holds ``node`` (the module for top-level code), guessed
+        from the statement that spans the node's position; None when the node has no position."""
+        line = getattr(node, "lineno", None)
+        if not isinstance(line, int):
+            return None
+        where = (line, getattr(node, "col_offset", 0))
+        index = self._index
+        holder = -1
+        for position in index.positions_touching((line,)):
+            stmt = index.statements[position]
+            if (stmt.lineno, stmt.col_offset) <= where <= (stmt.end_lineno or stmt.lineno, stmt.end_col_offset or 0):
+                holder = position  # the innermost such statement comes last
+        if holder < 0:
+            return self._tree
+        stmt = index.statements[holder]
+        if isinstance(stmt, _REGIONS) and stmt is not node:
+            return stmt
+        return next((c for c in reversed(index.chains[holder]) if isinstance(c, _REGIONS)), self._tree)
+
+    def _map(self, region: ast.AST) -> None:
+        """Parents of every node in ``region``: under it, but not under a def or class inside."""
+        self._mapped.add(id(region))
+        stack = [region]
+        fields = FIELDS
+        while stack:
+            node = stack.pop()
+            for name, many, _holes in fields[type(node)]:
+                value = getattr(node, name)
+                for child in value if many else (value,):
+                    if child is not None:
+                        dict.__setitem__(self, child, node)
+                        if not isinstance(child, _REGIONS):
+                            stack.append(child)
+
+    def _map_everything(self) -> None:
+        if not self._complete:
+            self.update(parents(self._tree))
+            self._complete = True
+
+    def __iter__(self) -> Iterator[ast.AST]:
+        self._map_everything()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._map_everything()
+        return super().__len__()
+
+    def keys(self) -> KeysView[ast.AST]:  # type: ignore[override]
+        self._map_everything()
+        return super().keys()
+
+    def values(self) -> ValuesView[ast.AST]:  # type: ignore[override]
+        self._map_everything()
+        return super().values()
+
+    def items(self) -> ItemsView[ast.AST, ast.AST]:  # type: ignore[override]
+        self._map_everything()
+        return super().items()
