@@ -3,12 +3,14 @@ the same answer in parallel, and never a traceback for a bad file."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from kaizen.analyze import scan as scan_module
+from kaizen.analyze.cache import DB_NAME, MAX_AGE_DAYS
 from kaizen.analyze.scan import scan
 from kaizen.errors import KaizenError
 from kaizen.patterns.membership_in_loop import MembershipInLoop
@@ -79,10 +81,41 @@ def test_the_cache_answers_unchanged_files_and_rescans_changed_ones(tmp_path: Pa
     assert narrower.cached == 0, "the selected patterns are part of the cache key"
 
 
+def test_a_damaged_or_unwritable_cache_costs_speed_not_results(tmp_path: Path) -> None:
+    write(tmp_path, {"a.py": SLOW})
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / DB_NAME).write_bytes(b"this is not a database" * 100)
+    first = scan(tmp_path, [Path(".")], cache_dir=cache)
+    assert first.cached == 0 and first.findings and first.errors == ()
+    again = scan(tmp_path, [Path(".")], cache_dir=cache)
+    assert again.cached == 1 and again.findings == first.findings, "writing replaced the damaged file"
+    blocked = tmp_path / "file-in-the-way"
+    blocked.write_text("", encoding="utf-8")
+    unwritable = scan(tmp_path, [Path(".")], cache_dir=blocked / "cache")
+    assert unwritable.cached == 0 and unwritable.findings == first.findings
+
+
+def test_entries_not_written_for_a_month_are_dropped(tmp_path: Path) -> None:
+    write(tmp_path, {"a.py": SLOW, "b.py": "x = 1\n"})
+    cache = tmp_path / "cache"
+    scan(tmp_path, [Path(".")], cache_dir=cache)
+    db = sqlite3.connect(cache / DB_NAME)
+    with db:
+        db.execute("UPDATE entries SET written = written - ?", ((MAX_AGE_DAYS + 1) * 86400,))
+    db.close()
+    (tmp_path / "c.py").write_text("y = 2\n", encoding="utf-8")
+    third = scan(tmp_path, [Path(".")], cache_dir=cache)
+    assert third.cached == 2, "old entries still answer until the next write drops them"
+    db = sqlite3.connect(cache / DB_NAME)
+    assert db.execute("SELECT COUNT(*) FROM entries").fetchone() == (1,)
+    db.close()
+
+
 def test_cache_lives_in_dot_kaizen_inside_a_repo_and_stays_out_of_git(make_repo: MakeRepo) -> None:
     repo = make_repo({"m.py": SLOW})
     scan(repo, [Path(".")])
-    assert any((repo / ".kaizen" / "cache" / "scan").rglob("*.json"))
+    assert (repo / ".kaizen" / "cache" / "scan" / DB_NAME).is_file()
     status = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True)
     assert status.stdout == ""
 
@@ -93,7 +126,7 @@ def test_cache_goes_to_the_user_cache_dir_outside_a_repo(tmp_path: Path, monkeyp
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     scan(project, [Path(".")])
-    assert any((tmp_path / "xdg" / "kaizen" / "scan").rglob("*.json"))
+    assert (tmp_path / "xdg" / "kaizen" / "scan" / DB_NAME).is_file()
     assert not (project / ".kaizen").exists()
 
 
@@ -130,7 +163,9 @@ def test_a_crashing_detector_is_an_error_line_not_a_crash(tmp_path: Path, monkey
     report = scan(tmp_path, [Path(".")], cache_dir=tmp_path / "cache", jobs=1)
     assert report.errors == ("m.py: KZ102 detector crashed: RuntimeError: detector bug",)
     assert all(f.pattern_id != "KZ102" for f in report.findings)
-    assert not any(p.suffix == ".json" for p in (tmp_path / "cache").rglob("*")), "crashed results are not cached"
+    monkeypatch.undo()
+    again = scan(tmp_path, [Path(".")], cache_dir=tmp_path / "cache", jobs=1)
+    assert again.cached == 0 and any(f.pattern_id == "KZ102" for f in again.findings), "crashed results are not cached"
 
 
 def test_unreadable_files_are_reported(tmp_path: Path) -> None:

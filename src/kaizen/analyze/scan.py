@@ -69,8 +69,9 @@ def scan(
     files = discover(root, paths)
     cache = ScanCache(cache_dir if cache_dir is not None else default_dir(root), salt(ids))
     results: dict[str, FileResult] = {}
-    todo: list[tuple[str, str]] = []
-    lines = cached = 0
+    keys: list[tuple[str, str]] = []  # (content key, relative path) of every readable file
+    where: dict[str, Path] = {}
+    lines = 0
     for path in files:
         rel = relative(root, path)
         try:
@@ -79,14 +80,15 @@ def scan(
             results[rel] = FileResult((_unreadable(rel, exc),))
             continue
         lines += data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-        key = cache.key(data)
-        hit = cache.load(key, rel)
-        if hit is not None:
-            results[rel], cached = hit, cached + 1
-        else:
-            todo.append((str(path), rel))
-    for rel, result in _run(todo, ids, cache, jobs):
-        results[rel] = result
+        keys.append((cache.key(data), rel))
+        where[rel] = path
+    hits = cache.load_many(keys)
+    results.update(hits)
+    todo = [(str(where[rel]), rel) for _, rel in keys if rel not in hits]
+    fresh = _run(todo, ids, cache, jobs)
+    cache.store_many((key, result) for _, key, result in fresh if key)
+    results.update((rel, result) for rel, _, result in fresh)
+    cached = len(hits)
     findings = sorted(
         (f for r in results.values() for f in r.findings), key=lambda f: (f.path, f.line, f.col, f.pattern_id)
     )
@@ -131,18 +133,18 @@ def _unreadable(rel: str, exc: OSError) -> Finding:
     return Finding(PARSE_ERROR_ID, PARSE_ERROR_NAME, rel, 1, 0, 1, f"cannot read: {reason}", None, False, "the file cannot be read")
 
 
-def _scan_one(task: tuple[str, str], ids: tuple[str, ...], cache: ScanCache) -> tuple[str, FileResult]:
+def _scan_one(task: tuple[str, str], ids: tuple[str, ...], cache: ScanCache) -> tuple[str, str, FileResult]:
+    """(relative path, content key, result): the key of the bytes scanned, even if the file
+    changed since the first read ("" when it could not be read)."""
     path, rel = task
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return rel, FileResult((_unreadable(rel, exc),))
-    result = scan_bytes(data, rel, select_patterns(ids))
-    cache.store(cache.key(data), result)  # the bytes scanned, even if the file changed since hashing
-    return rel, result
+        return rel, "", FileResult((_unreadable(rel, exc),))
+    return rel, cache.key(data), scan_bytes(data, rel, select_patterns(ids))
 
 
-def _scan_chunk(tasks: list[tuple[str, str]], ids: tuple[str, ...], cache: ScanCache) -> list[tuple[str, FileResult]]:
+def _scan_chunk(tasks: list[tuple[str, str]], ids: tuple[str, ...], cache: ScanCache) -> list[tuple[str, str, FileResult]]:
     return [_scan_one(t, ids, cache) for t in tasks]
 
 
@@ -150,7 +152,7 @@ def _worker_init() -> None:
     gc.disable()
 
 
-def _run(todo: list[tuple[str, str]], ids: tuple[str, ...], cache: ScanCache, jobs: int | None) -> list[tuple[str, FileResult]]:
+def _run(todo: list[tuple[str, str]], ids: tuple[str, ...], cache: ScanCache, jobs: int | None) -> list[tuple[str, str, FileResult]]:
     workers = max(1, min(jobs or available_cpus(), len(todo)))
     if workers == 1 or len(todo) < POOL_MIN_FILES:
         was_enabled = gc.isenabled()

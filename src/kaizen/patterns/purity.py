@@ -214,59 +214,73 @@ def return_kind(func: FunctionNode, fresh: set[str]) -> str:
     kinds = {name: "immutable" for name in assigned}  # optimistic start, then settle
     for name in own_params:
         kinds[name] = "immutable"
-    rank = {"immutable": 0, "unknown": 1, "mutable": 2}
-
-    def worst(items: list[str]) -> str:
-        return max(items, key=rank.__getitem__, default="immutable")
-
-    def kind(e: ast.expr, extra: dict[str, str]) -> str:
-        if isinstance(e, (ast.Constant, ast.JoinedStr, ast.Compare)):
-            return "immutable"
-        if isinstance(e, ast.Name):
-            return extra.get(e.id) or kinds.get(e.id) or ("immutable" if e.id not in fresh else "mutable")
-        if isinstance(e, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp, ast.Lambda)):
-            return "mutable" if not isinstance(e, ast.Lambda) else "unknown"
-        if isinstance(e, (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.IfExp, ast.Tuple)):
-            return worst([kind(c, extra) for c in children(e) if isinstance(c, ast.expr)])
-        if isinstance(e, ast.Subscript):
-            return "immutable" if kind(e.value, extra) == "immutable" else "unknown"
-        if isinstance(e, ast.Call):
-            f = e.func
-            if isinstance(f, ast.Name) and f.id == func.name:
-                return "immutable"
-            if isinstance(f, ast.Name) and f.id in _IMMUTABLE_CALLS:
-                return "immutable"
-            if isinstance(f, ast.Name) and f.id in _ELEMENT_CALLS:
-                return worst([element(a, extra) for a in e.args])
-            if isinstance(f, ast.Attribute) and f.attr in PURE_METHODS and f.attr not in ("copy", "keys", "values", "items"):
-                return "immutable" if kind(f.value, extra) == "immutable" else "unknown"
-            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in PURE_MODULES:
-                return "immutable"
-            return "mutable" if isinstance(f, ast.Name) and f.id in _FRESH_CALLS else "unknown"
-        return "unknown"
-
-    def element(e: ast.expr, extra: dict[str, str]) -> str:
-        if isinstance(e, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-            inner = dict(extra)
-            for g in e.generators:
-                for n in walk(g.target):
-                    if isinstance(n, ast.Name):
-                        inner[n.id] = element(g.iter, inner)
-            return kind(e.elt, inner)
-        if isinstance(e, (ast.List, ast.Tuple, ast.Set)):
-            return worst([kind(x, extra) for x in e.elts])
-        if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id == "range":
-            return "immutable"
-        return "immutable" if kind(e, extra) == "immutable" else "unknown"
-
+    judge = _ValueKinds(func.name, kinds, fresh)
     for _ in range(6):
         before = dict(kinds)
         for name, sources in assigned.items():
             if name in own_params:
                 continue
-            parts = [kind(v, {}) if how == "value" else element(v, {}) if how == "element" else "unknown" for how, v in sources]
-            kinds[name] = worst(parts)
+            parts = [judge.kind(v, {}) if how == "value" else judge.element(v, {}) if how == "element" else "unknown" for how, v in sources]
+            kinds[name] = _worst(parts)
         if kinds == before:
             break
     returns = [n.value for n in walk_scope(func) if isinstance(n, ast.Return) and n.value is not None]
-    return worst([kind(r, {}) for r in returns])
+    return _worst([judge.kind(r, {}) for r in returns])
+
+
+_RANK = {"immutable": 0, "unknown": 1, "mutable": 2}
+
+
+def _worst(items: list[str]) -> str:
+    return max(items, key=_RANK.__getitem__, default="immutable")
+
+
+class _ValueKinds:
+    """Whether an expression's value is immutable, given what the function's names hold. (Methods,
+    not closures: closures that call each other form reference cycles, which the scan's workers
+    never collect.)"""
+
+    def __init__(self, name: str, kinds: dict[str, str], fresh: set[str]) -> None:
+        self.name = name  # the function's own name: its recursive calls return what it returns
+        self.kinds = kinds
+        self.fresh = fresh
+
+    def kind(self, e: ast.expr, extra: dict[str, str]) -> str:
+        if isinstance(e, (ast.Constant, ast.JoinedStr, ast.Compare)):
+            return "immutable"
+        if isinstance(e, ast.Name):
+            return extra.get(e.id) or self.kinds.get(e.id) or ("immutable" if e.id not in self.fresh else "mutable")
+        if isinstance(e, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp, ast.Lambda)):
+            return "mutable" if not isinstance(e, ast.Lambda) else "unknown"
+        if isinstance(e, (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.IfExp, ast.Tuple)):
+            return _worst([self.kind(c, extra) for c in children(e) if isinstance(c, ast.expr)])
+        if isinstance(e, ast.Subscript):
+            return "immutable" if self.kind(e.value, extra) == "immutable" else "unknown"
+        if isinstance(e, ast.Call):
+            f = e.func
+            if isinstance(f, ast.Name) and f.id == self.name:
+                return "immutable"
+            if isinstance(f, ast.Name) and f.id in _IMMUTABLE_CALLS:
+                return "immutable"
+            if isinstance(f, ast.Name) and f.id in _ELEMENT_CALLS:
+                return _worst([self.element(a, extra) for a in e.args])
+            if isinstance(f, ast.Attribute) and f.attr in PURE_METHODS and f.attr not in ("copy", "keys", "values", "items"):
+                return "immutable" if self.kind(f.value, extra) == "immutable" else "unknown"
+            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in PURE_MODULES:
+                return "immutable"
+            return "mutable" if isinstance(f, ast.Name) and f.id in _FRESH_CALLS else "unknown"
+        return "unknown"
+
+    def element(self, e: ast.expr, extra: dict[str, str]) -> str:
+        if isinstance(e, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            inner = dict(extra)
+            for g in e.generators:
+                for n in walk(g.target):
+                    if isinstance(n, ast.Name):
+                        inner[n.id] = self.element(g.iter, inner)
+            return self.kind(e.elt, inner)
+        if isinstance(e, (ast.List, ast.Tuple, ast.Set)):
+            return _worst([self.kind(x, extra) for x in e.elts])
+        if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id == "range":
+            return "immutable"
+        return "immutable" if self.kind(e, extra) == "immutable" else "unknown"

@@ -49,6 +49,38 @@ def is_compound(stmt: ast.stmt) -> bool:
     return any(f in _BODIES for f in _BLOCK_FIELDS.get(type(stmt), ()))
 
 
+def _visit(
+    block: Block,
+    chain: tuple[ast.stmt, ...],
+    around: int,
+    statements: list[ast.stmt],
+    chains: list[tuple[ast.stmt, ...]],
+    enclosing: list[int],
+    blocks: list[Block],
+) -> None:
+    """Append ``block`` and everything under it to the index lists, in source order. A plain
+    function rather than a closure: a closure calling itself is a reference cycle, and the scan
+    runs with the cyclic collector off, so every module's tree would stay in memory."""
+    blocks.append(block)
+    fields = _BLOCK_FIELDS
+    for stmt in block:
+        here = len(statements)
+        statements.append(stmt)
+        chains.append(chain)
+        enclosing.append(around)
+        names = fields[type(stmt)]
+        if not names:
+            continue  # a simple statement: most of them
+        inner = (*chain, stmt)
+        for name in names:
+            value = getattr(stmt, name)
+            if name == "handlers" or name == "cases":
+                for extra in value:
+                    _visit(extra.body, inner, here, statements, chains, enclosing, blocks)
+            elif value:
+                _visit(value, inner, here, statements, chains, enclosing, blocks)
+
+
 @dataclass(frozen=True)
 class StatementIndex:
     """Every statement of a module in source order (a statement before the ones inside it)."""
@@ -66,30 +98,10 @@ class StatementIndex:
         chains: list[tuple[ast.stmt, ...]] = []
         enclosing: list[int] = []
         blocks: list[Block] = []
-        fields = _BLOCK_FIELDS
-
-        def visit(block: Block, chain: tuple[ast.stmt, ...], around: int) -> None:
-            blocks.append(block)
-            for stmt in block:
-                here = len(statements)
-                statements.append(stmt)
-                chains.append(chain)
-                enclosing.append(around)
-                names = fields[type(stmt)]
-                if not names:
-                    continue  # a simple statement: most of them
-                inner = (*chain, stmt)
-                for name in names:
-                    value = getattr(stmt, name)
-                    if name == "handlers" or name == "cases":
-                        for extra in value:
-                            visit(extra.body, inner, here)
-                    elif value:
-                        visit(value, inner, here)
-
-        for block in sub_blocks(root) if isinstance(root, ast.stmt) else [getattr(root, "body", [])]:
+        top = sub_blocks(root) if isinstance(root, ast.stmt) else [getattr(root, "body", [])]
+        for block in top:
             if block:
-                visit(block, (), -1)
+                _visit(block, (), -1, statements, chains, enclosing, blocks)
         starts = [s.lineno for s in statements]
         ends = [s.end_lineno or s.lineno for s in statements]
         return cls(statements, chains, enclosing, starts, ends, blocks)
