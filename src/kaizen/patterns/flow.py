@@ -24,7 +24,15 @@ from kaizen.patterns import infer
 from kaizen.patterns.base import Evidence, Site
 from kaizen.patterns.loops import FunctionNode, Loop
 from kaizen.patterns.module_constants import IMMUTABLE, module_constant
-from kaizen.patterns.scopes import bindings, declared, params, parent_map, walk_scope
+from kaizen.patterns.scopes import (
+    bindings,
+    declared,
+    memo,
+    params,
+    parent_map,
+    statement_index,
+    walk_scope,
+)
 from kaizen.patterns.tree import walk
 
 # Builtins that neither mutate their arguments nor call user code given plain arguments.
@@ -432,29 +440,18 @@ def _plain_key(key: ast.expr) -> bool:
     return isinstance(key, ast.Name) and key.id in SAFE_BUILTINS
 
 
-_enclosing: tuple[ast.Module, dict[FunctionNode, tuple[FunctionNode, ...]]] | None = None
-
-
 def enclosing_functions(tree: ast.Module, func: FunctionNode) -> tuple[FunctionNode, ...]:
     """The functions ``func`` is nested in, outermost first (class bodies do not count: their names
     are not visible inside methods)."""
-    global _enclosing
-    if _enclosing is None or _enclosing[0] is not tree:
-        found: dict[FunctionNode, tuple[FunctionNode, ...]] = {}
-        stack: list[tuple[ast.stmt, tuple[FunctionNode, ...]]] = [(s, ()) for s in tree.body]
-        while stack:
-            stmt, outer = stack.pop()
-            inner = outer
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found[stmt], inner = outer, (*outer, stmt)
-            for field in ("body", "orelse", "finalbody"):
-                stack.extend((child, inner) for child in getattr(stmt, field, ()) if isinstance(child, ast.stmt))
-            for handler in getattr(stmt, "handlers", ()):
-                stack.extend((child, inner) for child in handler.body)
-            for case in getattr(stmt, "cases", ()):
-                stack.extend((child, inner) for child in case.body)
-        _enclosing = (tree, found)
-    return _enclosing[1].get(func, ())
+    return memo("enclosing", func, lambda: _enclosing(tree, func))
+
+
+def _enclosing(tree: ast.Module, func: FunctionNode) -> tuple[FunctionNode, ...]:
+    index = statement_index(tree)
+    position = index.position(func)
+    if position is None:
+        return ()
+    return tuple(c for c in index.chains[position] if isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef)))
 
 
 _facts: tuple[ast.Module, dict[FunctionNode, FunctionFacts]] | None = None

@@ -27,7 +27,9 @@ _COMPREHENSION_KINDS = frozenset(_COMPREHENSIONS)
 
 
 _CACHE: OrderedDict[tuple[str, int], tuple[ast.AST, object]] = OrderedDict()
-_CACHE_SIZE = 64
+# Room for every fact of a large module (a few entries per function): a module-wide fact pushed
+# out by its own functions' facts would be worked out again by the next detector.
+_CACHE_SIZE = 4096
 
 
 def memo(kind: str, node: ast.AST, compute: Callable[[], T]) -> T:
@@ -85,7 +87,10 @@ def statements_in_context(tree: ast.Module) -> Iterator[tuple[ast.stmt, tuple[as
 
 
 def lines_matching(source: str, pattern: re.Pattern[str]) -> set[int]:
-    """The 1-based numbers of the lines where ``pattern`` matches."""
+    """The 1-based numbers of the lines where ``pattern`` matches. Let ``pattern`` start with a
+    literal (no leading ``\\b`` or lookbehind): the regex engine then jumps from one occurrence of
+    it to the next instead of trying every position, which over a whole module is several times
+    faster."""
     found: set[int] = set()
     line, counted = 1, 0
     for match in pattern.finditer(source):

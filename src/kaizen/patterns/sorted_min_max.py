@@ -34,7 +34,7 @@ from kaizen.patterns.scopes import (
 )
 from kaizen.patterns.tree import walk
 
-_CANDIDATE = re.compile(r"\bsorted\s*\(")  # lines that can hold a finding: only their statements are walked
+_CANDIDATE = re.compile(r"sorted\s*\(")  # lines that may hold a finding (no leading \b: a literal start is found fast)
 _INDISTINGUISHABLE = ({"int"}, {"str"}, {"bytes"})  # equal values of these types are interchangeable
 _REVERSIBLE = frozenset({"list", "tuple", "str", "range", "bytes"})
 _KEY_TYPES = {"len": "int", "str": "str", "repr": "str", "ord": "int", "str.lower": "str", "str.upper": "str", "str.casefold": "str"}

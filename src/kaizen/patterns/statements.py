@@ -113,6 +113,15 @@ class StatementIndex:
         """The statements whose lines include one of ``lines``, in source order."""
         return [self.statements[i] for i in self.positions_touching(lines)]
 
+    def position(self, stmt: ast.stmt) -> int | None:
+        """Where ``stmt`` is in ``statements`` (None: not a statement of this module)."""
+        i = bisect.bisect_left(self.starts, stmt.lineno)
+        while i < len(self.statements) and self.starts[i] == stmt.lineno:
+            if self.statements[i] is stmt:
+                return i
+            i += 1
+        return None
+
     def enclosing_position(self, position: int, levels: int = 1) -> int:
         """Where the compound statement ``levels`` levels around the one at ``position`` is."""
         for _ in range(levels):
