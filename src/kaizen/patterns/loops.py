@@ -130,7 +130,7 @@ class _Index:
     def __init__(self, tree: ast.Module, source: str) -> None:
         self.keyword_lines = [  # the substring test first: the regex alone is four times slower
             n
-            for n, line in enumerate(source.splitlines(), 1)
+            for n, line in enumerate(source.split("\n"), 1)  # as ast numbers lines (not at \f, \v ...)
             if ("for" in line or "while" in line) and _KEYWORD.search(line)
         ]
         self.tree = tree

@@ -20,7 +20,7 @@ from kaizen.patterns.scopes import (
     ancestors,
     params,
     parent_map,
-    statements_in_context,
+    statement_index,
 )
 from kaizen.patterns.tree import walk
 
@@ -91,11 +91,12 @@ class RecursionCache(Pattern):
     )
 
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
-        lines = source.splitlines()
+        lines = source.split("\n")  # as ast numbers lines (str.splitlines also splits at \f, \v ...)
         sites: list[Site] = []
-        for func, chain in statements_in_context(tree):
-            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
+        index = statement_index(tree)
+        for position in index.functions:
+            func, chain = index.statements[position], index.chains[position]
+            assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
             if "\n".join(lines[func.lineno - 1 : func.end_lineno]).count(func.name + "(") < 2:
                 continue  # the def itself, plus at least one self-call: a cheap text test first
             owner = chain[-1] if chain else None

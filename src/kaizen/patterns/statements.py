@@ -49,6 +49,9 @@ def is_compound(stmt: ast.stmt) -> bool:
     return any(f in _BODIES for f in _BLOCK_FIELDS.get(type(stmt), ()))
 
 
+_FUNCTION_KINDS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+
+
 def _visit(
     block: Block,
     chain: tuple[ast.stmt, ...],
@@ -57,6 +60,7 @@ def _visit(
     chains: list[tuple[ast.stmt, ...]],
     enclosing: list[int],
     blocks: list[Block],
+    functions: list[int],
 ) -> None:
     """Append ``block`` and everything under it to the index lists, in source order. A plain
     function rather than a closure: a closure calling itself is a reference cycle, and the scan
@@ -71,14 +75,16 @@ def _visit(
         names = fields[type(stmt)]
         if not names:
             continue  # a simple statement: most of them
+        if type(stmt) in _FUNCTION_KINDS:
+            functions.append(here)
         inner = (*chain, stmt)
         for name in names:
             value = getattr(stmt, name)
             if name == "handlers" or name == "cases":
                 for extra in value:
-                    _visit(extra.body, inner, here, statements, chains, enclosing, blocks)
+                    _visit(extra.body, inner, here, statements, chains, enclosing, blocks, functions)
             elif value:
-                _visit(value, inner, here, statements, chains, enclosing, blocks)
+                _visit(value, inner, here, statements, chains, enclosing, blocks, functions)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class StatementIndex:
     starts: list[int]  # first line of each statement (non-decreasing)
     ends: list[int]  # last line of each statement
     blocks: list[Block]  # every statement list, outer ones first
+    functions: list[int]  # where the def and async def statements are
 
     @classmethod
     def of(cls, root: ast.AST) -> StatementIndex:
@@ -98,13 +105,14 @@ class StatementIndex:
         chains: list[tuple[ast.stmt, ...]] = []
         enclosing: list[int] = []
         blocks: list[Block] = []
+        functions: list[int] = []
         top = sub_blocks(root) if isinstance(root, ast.stmt) else [getattr(root, "body", [])]
         for block in top:
             if block:
-                _visit(block, (), -1, statements, chains, enclosing, blocks)
+                _visit(block, (), -1, statements, chains, enclosing, blocks, functions)
         starts = [s.lineno for s in statements]
         ends = [s.end_lineno or s.lineno for s in statements]
-        return cls(statements, chains, enclosing, starts, ends, blocks)
+        return cls(statements, chains, enclosing, starts, ends, blocks, functions)
 
     def in_context(self) -> Iterator[tuple[ast.stmt, tuple[ast.stmt, ...]]]:
         return zip(self.statements, self.chains, strict=True)
