@@ -38,7 +38,7 @@ from kaizen.patterns.scopes import (
     ancestors,
     function_of,
     parent_map,
-    statements_in_context,
+    statement_index,
 )
 
 _KINDS = (frozenset({"str"}), frozenset({"bytes"}))
@@ -118,13 +118,17 @@ class QuadraticAccumulation(Pattern):
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
         sites, seen = [], set()
         envs: dict[ast.AST, Env] = {}
-        for node, chain in statements_in_context(tree):
-            acc = accumulation(node)
-            if acc is None:
-                continue
+        index = statement_index(tree)
+        for position, node in enumerate(index.statements):
+            if type(node) is not ast.AugAssign and type(node) is not ast.Assign:
+                continue  # the cheap test first: most statements are neither
+            chain = index.chains[position]
             at = max((i for i, a in enumerate(chain) if isinstance(a, _DEFS)), default=-1)
             scope = chain[at] if at >= 0 else tree
             if not any(isinstance(a, (ast.For, ast.While)) for a in chain[at + 1 :]):
+                continue
+            acc = accumulation(node)
+            if acc is None:
                 continue
             if not isinstance(scope, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue

@@ -80,12 +80,6 @@ def blocks(tree: ast.AST) -> list[list[ast.stmt]]:
     return found
 
 
-def statements_in_context(tree: ast.Module) -> Iterator[tuple[ast.stmt, tuple[ast.stmt, ...]]]:
-    """Every statement with the compound statements around it, outermost first: enough to know
-    the enclosing defs, classes and loops without building a parent map of every expression."""
-    return statement_index(tree).in_context()
-
-
 def lines_matching(source: str, pattern: re.Pattern[str]) -> set[int]:
     """The 1-based numbers of the lines where ``pattern`` matches. Let ``pattern`` start with a
     literal (no leading ``\\b`` or lookbehind): the regex engine then jumps from one occurrence of

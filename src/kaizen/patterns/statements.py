@@ -114,9 +114,6 @@ class StatementIndex:
         ends = [s.end_lineno or s.lineno for s in statements]
         return cls(statements, chains, enclosing, starts, ends, blocks, functions)
 
-    def in_context(self) -> Iterator[tuple[ast.stmt, tuple[ast.stmt, ...]]]:
-        return zip(self.statements, self.chains, strict=True)
-
     def touching(self, lines: Iterable[int]) -> list[ast.stmt]:
         """The statements whose lines include one of ``lines``, in source order."""
         return [self.statements[i] for i in self.positions_touching(lines)]
