@@ -25,7 +25,7 @@ Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
 LoopNode = ast.For | ast.AsyncFor | ast.While | Comprehension
 Block = list[ast.stmt]
 
-_KEYWORD = re.compile(r"\b(?:for|while)\b")
+_FOR = re.compile(r"\bfor\b")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _COMPREHENSION_KINDS = frozenset(_COMPREHENSIONS)
@@ -124,35 +124,42 @@ class _Context:
 
 
 class _Index:
-    """The loops of a module, from the statements that span a ``for`` or ``while`` keyword (the
-    module's statement index finds them by bisection) and the comprehensions in their headers."""
+    """The loops of a module: its ``for``/``while`` statements (from the statement index), and the
+    comprehensions in the statements that span a line where one may start.
+
+    A comprehension needs a ``for`` on some line, and not the one a ``for`` statement starts with:
+    lines whose only ``for`` begins a loop statement, and ``while`` lines, hold none. Only the
+    statements spanning the remaining lines (found by bisection) have their expressions walked."""
 
     def __init__(self, tree: ast.Module, source: str) -> None:
-        self.keyword_lines = [  # the substring test first: the regex alone is four times slower
-            n
-            for n, line in enumerate(source.split("\n"), 1)  # as ast numbers lines (not at \f, \v ...)
-            if ("for" in line or "while" in line) and _KEYWORD.search(line)
-        ]
         self.tree = tree
         self.loops: list[Loop] = []
         self.statements = statement_index(tree)
         self.loop_at: dict[int, Loop] = {}  # statement position -> its for/while Loop
+        for position in self.statements.positions_of(ast.For, ast.AsyncFor, ast.While):
+            stmt = self.statements.statements[position]
+            ctx = self.context(position)
+            loop = Loop(stmt, ctx.function, ctx.qualname, ctx.loop, stmt, ctx.path)  # type: ignore[arg-type]
+            self.loops.append(loop)
+            self.loop_at[position] = loop
+        loop_starts = {self.statements.starts[p] for p in self.loop_at if type(self.statements.statements[p]) is not ast.While}
+        self.keyword_lines = [  # the substring test first: the regex alone is four times slower
+            n
+            for n, line in enumerate(source.split("\n"), 1)  # as ast numbers lines (not at \f, \v ...)
+            if "for" in line and (count := len(_FOR.findall(line))) and (count > 1 or n not in loop_starts)
+        ]
         for position in self.statements.positions_touching(self.keyword_lines):
             stmt = self.statements.statements[position]
             kind = type(stmt)
             if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
                 continue  # decorators, defaults and bases hold no loop kaizen rewrites
-            if kind is ast.For or kind is ast.AsyncFor or kind is ast.While:
-                ctx = self.context(position)
-                loop = Loop(stmt, ctx.function, ctx.qualname, ctx.loop, stmt, ctx.path)  # type: ignore[arg-type]
-                self.loops.append(loop)
-                self.loop_at[position] = loop
-                if kind is ast.While:
-                    self.expressions([stmt.test], position, loop)  # type: ignore[attr-defined]
-                else:
-                    self.expressions([stmt.iter], position, ctx.loop)  # type: ignore[attr-defined]
+            if kind is ast.While:
+                self.expressions([stmt.test], position, self.loop_at[position])  # type: ignore[attr-defined]
+            elif kind is ast.For or kind is ast.AsyncFor:
+                self.expressions([stmt.iter], position, self.loop_at[position].parent)  # type: ignore[attr-defined]
             else:
                 self.expressions(list(_header_values(stmt)), position, _AROUND)
+        self.loops.sort(key=lambda loop: (loop.node.lineno, loop.node.col_offset))  # outer loops first
 
     def spans_keyword(self, node: ast.stmt | ast.expr) -> bool:
         i = bisect.bisect_left(self.keyword_lines, node.lineno)

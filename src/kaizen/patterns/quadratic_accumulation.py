@@ -119,9 +119,12 @@ class QuadraticAccumulation(Pattern):
         sites, seen = [], set()
         envs: dict[ast.AST, Env] = {}
         index = statement_index(tree)
-        for position, node in enumerate(index.statements):
-            if type(node) is not ast.AugAssign and type(node) is not ast.Assign:
-                continue  # the cheap test first: most statements are neither
+        for position in index.positions_of(ast.AugAssign, ast.Assign):
+            node = index.statements[position]
+            value = node.value if isinstance(node, ast.Assign) else None
+            op = node.op if isinstance(node, ast.AugAssign) else value.op if isinstance(value, ast.BinOp) else None
+            if type(op) is not ast.Add:
+                continue  # the cheap test first: `accumulation` needs a +
             chain = index.chains[position]
             at = max((i for i, a in enumerate(chain) if isinstance(a, _DEFS)), default=-1)
             scope = chain[at] if at >= 0 else tree

@@ -114,6 +114,11 @@ class StatementIndex:
         ends = [s.end_lineno or s.lineno for s in statements]
         return cls(statements, chains, enclosing, starts, ends, blocks, functions)
 
+    def positions_of(self, *kinds: type[ast.stmt]) -> list[int]:
+        """Where the statements of the given classes are, in source order."""
+        wanted = frozenset(kinds)
+        return [i for i, stmt in enumerate(self.statements) if type(stmt) in wanted]
+
     def touching(self, lines: Iterable[int]) -> list[ast.stmt]:
         """The statements whose lines include one of ``lines``, in source order."""
         return [self.statements[i] for i in self.positions_touching(lines)]
