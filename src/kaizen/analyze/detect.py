@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from kaizen.errors import KaizenError
 from kaizen.patterns.base import Evidence, Finding, Pattern, Site
 from kaizen.patterns.registry import all_patterns, get
+from kaizen.patterns.scopes import forget
 
 PARSE_ERROR_ID = "KZ000"
 PARSE_ERROR_NAME = "parse-error"
@@ -108,6 +109,7 @@ def scan_text(text: str, path: str, patterns: Sequence[Pattern]) -> FileResult:
             findings.extend(to_finding(d, path) for d in detections)
         except Exception as exc:  # a bug in a detector must not stop the scan of everything else
             errors.append(f"{path}: {pattern.id} detector crashed: {type(exc).__name__}: {exc}")
+    forget()  # this module's facts are of no use to the next one
     findings.sort(key=lambda f: (f.line, f.col, f.pattern_id))
     return FileResult(tuple(findings), tuple(errors))
 

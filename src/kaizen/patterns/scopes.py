@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -26,9 +26,8 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _COMPREHENSION_KINDS = frozenset(_COMPREHENSIONS)
 
 
-_CACHE: OrderedDict[tuple[str, int], tuple[ast.AST, object]] = OrderedDict()
-# Room for every fact of a large module (a few entries per function): a module-wide fact pushed
-# out by its own functions' facts would be worked out again by the next detector.
+_CACHE: dict[tuple[str, int], tuple[ast.AST, object]] = {}
+# Room for every fact of a large module (a few entries per function); past it, start afresh.
 _CACHE_SIZE = 4096
 
 
@@ -41,10 +40,16 @@ def memo(kind: str, node: ast.AST, compute: Callable[[], T]) -> T:
     if hit is not None and hit[0] is node:
         return hit[1]  # type: ignore[return-value]
     value = compute()
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
     _CACHE[key] = (node, value)  # holding the node keeps its id from being reused meanwhile
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
     return value
+
+
+def forget() -> None:
+    """Drop every remembered fact: the scan calls this after each module, so a worker holds one
+    module's tree at a time rather than the last few thousand facts' worth."""
+    _CACHE.clear()
 
 
 def parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
