@@ -120,6 +120,9 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def relative(root: Path, path: Path) -> str:
     """``path`` as found (a symlink keeps its own name), relative to ``root`` when inside it."""
+    prefix, text = os.path.join(str(root), ""), str(path)
+    if text.startswith(prefix) and ".." not in path.parts:  # the common case, without pathlib's cost
+        return text[len(prefix) :].replace(os.sep, "/")
     for candidate in (path, path.resolve()):
         try:
             return candidate.relative_to(root).as_posix()

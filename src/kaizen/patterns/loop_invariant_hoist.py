@@ -254,9 +254,16 @@ def _attribute_chains(tree: ast.Module, source: str) -> list[Site]:
         if loop.function is None or not isinstance(loop.node, (ast.For, ast.While)):
             continue
         parents = loop.parents()
-        stored = {n.attr for n in loop.repeated() if isinstance(n, ast.Attribute) and not isinstance(n.ctx, ast.Load)}
-        bound = {n.id for n in loop.repeated() if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-        for node in loop.repeated():
+        attributes: list[ast.Attribute] = []
+        bound: set[str] = set()
+        for n in loop.repeated():  # one pass: this runs over every node of every loop body
+            kind = type(n)
+            if kind is ast.Attribute:
+                attributes.append(n)  # type: ignore[arg-type]
+            elif kind is ast.Name and type(n.ctx) is not ast.Load:  # type: ignore[attr-defined]
+                bound.add(n.id)  # type: ignore[attr-defined]
+        stored = {a.attr for a in attributes if type(a.ctx) is not ast.Load}
+        for node in attributes:
             chain = _chain(node, parents)
             if chain is None or chain[0] in imported or chain[0] in bound or stored & set(chain[1:]):
                 continue
