@@ -66,12 +66,13 @@ def test_statements_come_once_in_source_order_with_their_context(module: ast.Mod
     index = StatementIndex.of(module)
     expected = _every_statement(module)
     assert [id(s) for s in index.statements] == [id(s) for s, _ in expected]
-    assert [tuple(map(id, c)) for c in index.chains] == [tuple(map(id, c)) for _, c in expected]
+    chains = [index.chain(i) for i in range(len(index.statements))]
+    assert [tuple(map(id, c)) for c in chains] == [tuple(map(id, c)) for _, c in expected]
     assert index.starts == sorted(index.starts)
     defs = [i for i, s in enumerate(index.statements) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
     assert index.functions == defs
     assert all(index.position(s) == i for i, s in enumerate(index.statements))
-    for position, chain in enumerate(index.chains):
+    for position, chain in enumerate(chains):
         around = index.enclosing[position]
         assert (index.statements[around] if around >= 0 else None) is (chain[-1] if chain else None)
 

@@ -451,7 +451,7 @@ def _enclosing(tree: ast.Module, func: FunctionNode) -> tuple[FunctionNode, ...]
     position = index.position(func)
     if position is None:
         return ()
-    return tuple(c for c in index.chains[position] if isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return tuple(c for c in index.chain(position) if isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef)))
 
 
 _facts: tuple[ast.Module, dict[FunctionNode, FunctionFacts]] | None = None

@@ -169,7 +169,7 @@ class _Index:
         """The function, its qualified name, the loop around and the path of blocks for the
         statement at ``position``: what walking down from the module would have collected."""
         stmt = self.statements.statements[position]
-        chain = self.statements.chains[position]
+        chain = self.statements.chain(position)
         levels = (*chain, stmt)
         owner = max((i for i, c in enumerate(chain) if isinstance(c, _DEFS)), default=-1)
         names = [c.name for c in chain[: owner + 1] if isinstance(c, _DEFS)]

@@ -125,7 +125,7 @@ class QuadraticAccumulation(Pattern):
             op = node.op if isinstance(node, ast.AugAssign) else value.op if isinstance(value, ast.BinOp) else None
             if type(op) is not ast.Add:
                 continue  # the cheap test first: `accumulation` needs a +
-            chain = index.chains[position]
+            chain = index.chain(position)
             at = max((i for i, a in enumerate(chain) if isinstance(a, _DEFS)), default=-1)
             scope = chain[at] if at >= 0 else tree
             if not any(isinstance(a, (ast.For, ast.While)) for a in chain[at + 1 :]):

@@ -95,7 +95,7 @@ class RecursionCache(Pattern):
         sites: list[Site] = []
         index = statement_index(tree)
         for position in index.functions:
-            func, chain = index.statements[position], index.chains[position]
+            func, chain = index.statements[position], index.chain(position)
             assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
             if "\n".join(lines[func.lineno - 1 : func.end_lineno]).count(func.name + "(") < 2:
                 continue  # the def itself, plus at least one self-call: a cheap text test first

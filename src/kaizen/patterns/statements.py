@@ -54,10 +54,8 @@ _FUNCTION_KINDS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 
 def _visit(
     block: Block,
-    chain: tuple[ast.stmt, ...],
     around: int,
     statements: list[ast.stmt],
-    chains: list[tuple[ast.stmt, ...]],
     enclosing: list[int],
     blocks: list[Block],
     functions: list[int],
@@ -70,21 +68,19 @@ def _visit(
     for stmt in block:
         here = len(statements)
         statements.append(stmt)
-        chains.append(chain)
         enclosing.append(around)
         names = fields[type(stmt)]
         if not names:
             continue  # a simple statement: most of them
         if type(stmt) in _FUNCTION_KINDS:
             functions.append(here)
-        inner = (*chain, stmt)
         for name in names:
             value = getattr(stmt, name)
             if name == "handlers" or name == "cases":
                 for extra in value:
-                    _visit(extra.body, inner, here, statements, chains, enclosing, blocks, functions)
+                    _visit(extra.body, here, statements, enclosing, blocks, functions)
             elif value:
-                _visit(value, inner, here, statements, chains, enclosing, blocks, functions)
+                _visit(value, here, statements, enclosing, blocks, functions)
 
 
 @dataclass(frozen=True)
@@ -92,8 +88,7 @@ class StatementIndex:
     """Every statement of a module in source order (a statement before the ones inside it)."""
 
     statements: list[ast.stmt]
-    chains: list[tuple[ast.stmt, ...]]  # the compound statements around each, outermost first
-    enclosing: list[int]  # where the innermost of those is in ``statements`` (-1: none)
+    enclosing: list[int]  # where the compound statement around each is in ``statements`` (-1: none)
     starts: list[int]  # first line of each statement (non-decreasing)
     ends: list[int]  # last line of each statement
     blocks: list[Block]  # every statement list, outer ones first
@@ -102,17 +97,25 @@ class StatementIndex:
     @classmethod
     def of(cls, root: ast.AST) -> StatementIndex:
         statements: list[ast.stmt] = []
-        chains: list[tuple[ast.stmt, ...]] = []
         enclosing: list[int] = []
         blocks: list[Block] = []
         functions: list[int] = []
         top = sub_blocks(root) if isinstance(root, ast.stmt) else [getattr(root, "body", [])]
         for block in top:
             if block:
-                _visit(block, (), -1, statements, chains, enclosing, blocks, functions)
+                _visit(block, -1, statements, enclosing, blocks, functions)
         starts = [s.lineno for s in statements]
         ends = [s.end_lineno or s.lineno for s in statements]
-        return cls(statements, chains, enclosing, starts, ends, blocks, functions)
+        return cls(statements, enclosing, starts, ends, blocks, functions)
+
+    def chain(self, position: int) -> tuple[ast.stmt, ...]:
+        """The compound statements around the statement at ``position``, outermost first."""
+        found: list[ast.stmt] = []
+        around = self.enclosing[position]
+        while around >= 0:
+            found.append(self.statements[around])
+            around = self.enclosing[around]
+        return tuple(reversed(found))
 
     def positions_of(self, *kinds: type[ast.stmt]) -> list[int]:
         """Where the statements of the given classes are, in source order."""
@@ -225,7 +228,7 @@ class ModuleParents(dict[ast.AST, ast.AST]):
         stmt = index.statements[holder]
         if isinstance(stmt, _REGIONS) and stmt is not node:
             return stmt
-        return next((c for c in reversed(index.chains[holder]) if isinstance(c, _REGIONS)), self._tree)
+        return next((c for c in reversed(index.chain(holder)) if isinstance(c, _REGIONS)), self._tree)
 
     def _map(self, region: ast.AST) -> None:
         """Parents of every node in ``region``: under it, but not under a def or class inside."""
