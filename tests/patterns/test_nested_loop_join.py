@@ -272,3 +272,21 @@ def test_an_unpacking_comprehension_is_indexed_too() -> None:
     new = fixed(ID, source, ROWS)
     assert "[name for cid, name in customers_by_cid.get(customer_id, ())]" in new
     assert call(new, PAIRS, CUSTOMERS) == call(source, PAIRS, CUSTOMERS)
+
+
+def test_float_keys_on_both_sides_are_refused_because_of_nan() -> None:
+    nan = float("nan")
+    orders, customers = [(10, nan)], [(nan, "x")]
+    assert call(SUBSCRIPTS, orders, customers) == [], "`==` never matches NaN, not even the same object"
+    assert {nan: "x"}.get(nan) == "x", "a dict finds the same NaN object by identity: an index would match"
+    floats = ev(**{"value_customers": "list", "value_o[1]": "float", "value_c[0]": "float,int"})
+    assert untouched(ID, SUBSCRIPTS, floats) == [
+        "both join keys may be floats, so possibly the same NaN object: `==` never matches NaN, "
+        "but a dict finds a key by identity first"
+    ]
+    # a float on one side only cannot be the same object as the other side's keys: no NaN can match
+    one_side = ev(**{"value_customers": "list", "value_o[1]": "float", "value_c[0]": "int"})
+    new = fixed(ID, SUBSCRIPTS, one_side)
+    assert call(new, [(10, 1.0), (11, nan)], CUSTOMERS) == call(SUBSCRIPTS, [(10, 1.0), (11, nan)], CUSTOMERS) == [(10, "x")]
+    annotated = SUBSCRIPTS.replace("(orders, customers)", "(orders: list[tuple[int, float]], customers: list[tuple[float, str]])")
+    assert untouched(ID, annotated, ev(value_customers="list"))[0].startswith("both join keys may be floats")

@@ -35,6 +35,8 @@ from kaizen.patterns.tree import walk
 
 # Elements whose items an unpacking target reads in order, as indexing by position does.
 _INDEXABLE = frozenset({"tuple", SAFE_TUPLE, "list", "str", "bytes"})
+# Key types that can hold a NaN, which `==` never matches but a dict finds by identity.
+_NAN_CAPABLE = frozenset({"float", "complex"})
 
 
 class NestedLoopJoin(Pattern):
@@ -59,6 +61,9 @@ class NestedLoopJoin(Pattern):
         "key reads are attribute or item reads, taken to be free of side effects",
         "unpacking targets (`for cid, name in customers`): the index reads the key by position, so the "
         "elements must be tuples, lists or strings; one of the wrong length raises only when it matches",
+        "float keys on both sides (annotated or seen): the same NaN object never matches itself with `==`, but a "
+        "dict finds it by identity (keys inside tuples are safe: tuples compare items by identity first too); "
+        "items of tuples seen only as 'tuples of immutables' are not taken to be floats",
     )
     triggers = ("==",)
     examples = (
@@ -284,12 +289,16 @@ class NestedLoopJoin(Pattern):
             elements = site.fact("elements") or (evidence.element_types.get(inner) if evidence else None)
             if not elements or not elements <= _INDEXABLE:  # type: ignore[operator]
                 return f"the elements of {inner} are not known to be tuples (the index reads the key by position)"
-        for fact in ("inner_key", "outer_key"):
-            probe = site.fact(fact)
+        probes = [site.fact(fact) for fact in ("inner_key", "outer_key")]
+        for probe in probes:
             assert isinstance(probe, ProbeFacts)
             reason = probe_refusal(probe, evidence)
             if reason is not None:
                 return reason.replace("the value looked up", "the join key")
+        inner_kinds, outer_kinds = (_key_types(p, evidence) for p in probes)  # type: ignore[arg-type]
+        if inner_kinds & outer_kinds & _NAN_CAPABLE:
+            return ("both join keys may be floats, so possibly the same NaN object: `==` never matches NaN, "
+                    "but a dict finds a key by identity first")  # fmt: skip
         return None
 
     def rewrite(self, module: cst.Module, site: Site) -> cst.Module:
@@ -365,3 +374,12 @@ def _drop_equality(comp: cst.CompFor) -> cst.CSTNode:
     if rest is None and others:
         ifs[0] = ifs[0].with_changes(whitespace_before=first.whitespace_before)
     return comp.with_changes(ifs=ifs)
+
+
+def _key_types(probe: ProbeFacts, evidence: Evidence | None) -> frozenset[str]:
+    """The types a join key is known to take: from the source, or seen for the key expression
+    itself at run time (not widened from "a tuple of immutables", which says nothing of floats)."""
+    if probe.kinds is not None:
+        return probe.kinds
+    seen = evidence.value_types.get(probe.text) if evidence is not None else None
+    return seen or frozenset()
