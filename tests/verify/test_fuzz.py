@@ -50,7 +50,10 @@ def test_floats_meet_nan_signed_zero_and_infinity() -> None:
 
 
 def test_mixed_numbers_bring_one_one_point_oh_and_true_together() -> None:
-    cases = generate(captured({"xs": ([1, 2.5],)}), seconds=60, limit=400)
+    # The mixes are one branch among the element strategies, so at 400 cases only ~8 of ~180
+    # values were bools, and hypothesis's draws shift with what else is loaded (it mines constants
+    # from imported modules): it failed once under xdist. Three times the cases leave no doubt.
+    cases = generate(captured({"xs": ([1, 2.5],)}), seconds=60, limit=1200)
     values = [x for args in first_args(cases) for x in args[0]]
     assert {type(v) for v in values} >= {int, float, bool}
 
