@@ -20,7 +20,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,9 +68,21 @@ class ScanCache:
     def __init__(self, folder: Path | None, salt: bytes) -> None:
         self.folder = folder
         self.salt = salt
+        self._reader: sqlite3.Connection | None = None
 
     def key(self, data: bytes) -> str:
-        return hashlib.blake2b(self.salt + b"\0" + data, digest_size=20).hexdigest()
+        return content_key(self.salt, data)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[ScanCache]:
+        """One connection for every ``load_many`` inside (a scan looks entries up batch by batch)."""
+        self._reader = self._connect(create=False)
+        try:
+            yield self
+        finally:
+            if self._reader is not None:
+                self._reader.close()
+            self._reader = None
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
         """The cache database, or None when there is none (and ``create`` is false) or it cannot
@@ -109,7 +121,7 @@ class ScanCache:
         for key, path in keys:
             wanted.setdefault(key, []).append(path)
         found: dict[str, FileResult] = {}
-        db = self._connect(create=False) if wanted else None
+        db = (self._reader or self._connect(create=False)) if wanted else None
         if db is None:
             return found
         unique = list(wanted)
@@ -125,7 +137,8 @@ class ScanCache:
         except sqlite3.Error:
             return {}
         finally:
-            db.close()
+            if db is not self._reader:
+                db.close()
         return found
 
     def store_many(self, entries: Iterable[tuple[str, FileResult]]) -> None:
@@ -148,6 +161,11 @@ class ScanCache:
             pass  # a locked, read-only or full disk only costs speed
         finally:
             db.close()
+
+
+def content_key(salt: bytes, data: bytes) -> str:
+    """The cache key of a file's bytes (a module function: the scan's workers compute it too)."""
+    return hashlib.blake2b(salt + b"\0" + data, digest_size=20).hexdigest()
 
 
 def _rows(result: FileResult) -> str:

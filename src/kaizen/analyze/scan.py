@@ -1,9 +1,11 @@
 """``scan``: every finding of the catalogue in a set of files, fast and never crashing.
 
-Files are read and hashed here; only the ones the cache does not know are parsed, spread over the
-cores when there are more than a handful. Parsing dominates the cost, so the workers run with the
-cyclic garbage collector off (``ast`` trees hold no cycles; collecting them repeatedly while
-thousands of nodes are alive costs a third of the time).
+Files are read and hashed here, biggest first, a batch at a time; the ones the cache does not know
+go to worker processes as soon as their batch is hashed, so the cores start parsing while the rest
+is still being read. Small scans (and warm ones, where nearly everything is cached) stay in this
+process. Parsing dominates the cost, so the workers run with the cyclic garbage collector off
+(``ast`` trees hold no cycles; collecting them repeatedly while thousands of nodes are alive costs
+a third of the time).
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from kaizen.analyze.cache import ScanCache, default_dir, salt
+from kaizen.analyze.cache import ScanCache, content_key, default_dir, salt
 from kaizen.analyze.detect import (
     PARSE_ERROR_ID,
     PARSE_ERROR_NAME,
@@ -69,26 +71,31 @@ def scan(
     files = discover(root, paths)
     cache = ScanCache(cache_dir if cache_dir is not None else default_dir(root), salt(ids))
     results: dict[str, FileResult] = {}
-    keys: list[tuple[str, str]] = []  # (content key, relative path) of every readable file
-    where: dict[str, Path] = {}
-    lines = 0
-    for path in files:
-        rel = relative(root, path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            results[rel] = FileResult((_unreadable(rel, exc),))
-            continue
-        lines += data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-        keys.append((cache.key(data), rel))
-        where[rel] = path
-    hits = cache.load_many(keys)
-    results.update(hits)
-    todo = [(str(where[rel]), rel) for _, rel in keys if rel not in hits]
-    fresh = _run(todo, ids, cache, jobs)
+    lines = cached = 0
+    sized = sorted(((path, _size(str(path))) for path in files), key=lambda item: item[1], reverse=True)
+    workers = max(1, min(jobs or available_cpus(), len(files)))
+    runner = _Runner(ids, cache.salt, workers if len(files) >= POOL_MIN_FILES else 1)
+    with cache.reading(), runner:
+        for batch in _batches(sized, sum(size for _, size in sized) / (workers * 32)):
+            keys: list[tuple[str, str]] = []  # (content key, relative path) of every readable file
+            where: dict[str, Path] = {}
+            for path, _ in batch:
+                rel = relative(root, path)
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    results[rel] = FileResult((_unreadable(rel, exc),))
+                    continue
+                lines += data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+                keys.append((cache.key(data), rel))
+                where[rel] = path
+            hits = cache.load_many(keys)
+            results.update(hits)
+            cached += len(hits)
+            runner.add([(str(where[rel]), rel) for _, rel in keys if rel not in hits])
+        fresh = runner.results()
     cache.store_many((key, result) for _, key, result in fresh if key)
     results.update((rel, result) for rel, _, result in fresh)
-    cached = len(hits)
     findings = sorted(
         (f for r in results.values() for f in r.findings), key=lambda f: (f.path, f.line, f.col, f.pattern_id)
     )
@@ -136,7 +143,7 @@ def _unreadable(rel: str, exc: OSError) -> Finding:
     return Finding(PARSE_ERROR_ID, PARSE_ERROR_NAME, rel, 1, 0, 1, f"cannot read: {reason}", None, False, "the file cannot be read")
 
 
-def _scan_one(task: tuple[str, str], ids: tuple[str, ...], cache: ScanCache) -> tuple[str, str, FileResult]:
+def _scan_one(task: tuple[str, str], ids: tuple[str, ...], salt: bytes) -> tuple[str, str, FileResult]:
     """(relative path, content key, result): the key of the bytes scanned, even if the file
     changed since the first read ("" when it could not be read)."""
     path, rel = task
@@ -144,34 +151,72 @@ def _scan_one(task: tuple[str, str], ids: tuple[str, ...], cache: ScanCache) -> 
         data = Path(path).read_bytes()
     except OSError as exc:
         return rel, "", FileResult((_unreadable(rel, exc),))
-    return rel, cache.key(data), scan_bytes(data, rel, select_patterns(ids))
+    return rel, content_key(salt, data), scan_bytes(data, rel, select_patterns(ids))
 
 
-def _scan_chunk(tasks: list[tuple[str, str]], ids: tuple[str, ...], cache: ScanCache) -> list[tuple[str, str, FileResult]]:
-    return [_scan_one(t, ids, cache) for t in tasks]
+def _scan_chunk(tasks: list[tuple[str, str]], ids: tuple[str, ...], salt: bytes) -> list[tuple[str, str, FileResult]]:
+    return [_scan_one(t, ids, salt) for t in tasks]
 
 
 def _worker_init() -> None:
     gc.disable()
 
 
-def _run(todo: list[tuple[str, str]], ids: tuple[str, ...], cache: ScanCache, jobs: int | None) -> list[tuple[str, str, FileResult]]:
-    workers = max(1, min(jobs or available_cpus(), len(todo)))
-    if workers == 1 or len(todo) < POOL_MIN_FILES:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return _scan_chunk(todo, ids, cache)
-        finally:
-            if was_enabled:
-                gc.enable()
-    # Biggest files first, dealt round-robin into many small chunks: the cores finish together.
-    ordered = sorted(todo, key=lambda t: _size(t[0]), reverse=True)
-    chunks = [ordered[i :: workers * 8] for i in range(workers * 8)]
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init) as pool:
-        futures = [pool.submit(_scan_chunk, chunk, ids, cache) for chunk in chunks if chunk]
-        return [pair for future in futures for pair in future.result()]
+def _batches(sized: list[tuple[Path, int]], share: float) -> Iterator[list[tuple[Path, int]]]:
+    """Consecutive runs of ``sized`` (biggest first) of about ``share`` bytes each: the biggest
+    files alone, then more and more small ones together, so every batch is a similar amount of
+    work and the cores finish together."""
+    batch: list[tuple[Path, int]] = []
+    total = 0
+    for item in sized:
+        batch.append(item)
+        total += item[1]
+        if total >= share:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
+
+
+class _Runner:
+    """Scans batches of files: in worker processes once there is enough to share, else here."""
+
+    def __init__(self, ids: tuple[str, ...], salt: bytes, workers: int) -> None:
+        self.ids, self.salt, self.workers = ids, salt, workers
+        self.pending: list[list[tuple[str, str]]] = []  # batches not yet handed to a worker
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[list[tuple[str, str, FileResult]]]] = []
+
+    def __enter__(self) -> _Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, tasks: list[tuple[str, str]]) -> None:
+        if tasks:
+            self.pending.append(tasks)
+        if self.pool is None and self.workers > 1 and sum(map(len, self.pending)) >= POOL_MIN_FILES:
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_worker_init)
+        if self.pool is not None:
+            self.futures += [self.pool.submit(_scan_chunk, batch, self.ids, self.salt) for batch in self.pending]
+            self.pending = []
+
+    def results(self) -> list[tuple[str, str, FileResult]]:
+        """Every result: the workers' in the order handed out, then what was scanned here."""
+        done = [triple for future in self.futures for triple in future.result()]
+        todo = [task for batch in self.pending for task in batch]
+        if todo:
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                done += _scan_chunk(todo, self.ids, self.salt)
+            finally:
+                if was_enabled:
+                    gc.enable()
+        return done
 
 
 def available_cpus() -> int:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
 
-from kaizen.patterns.scopes import statement_index
+from kaizen.patterns.scopes import source_lines, statement_index
 from kaizen.patterns.statements import sub_blocks
 from kaizen.patterns.tree import FIELDS, children
 
@@ -145,7 +145,7 @@ class _Index:
         loop_starts = {self.statements.starts[p] for p in self.loop_at if type(self.statements.statements[p]) is not ast.While}
         self.keyword_lines = [  # the substring test first: the regex alone is four times slower
             n
-            for n, line in enumerate(source.split("\n"), 1)  # as ast numbers lines (not at \f, \v ...)
+            for n, line in enumerate(source_lines(tree, source), 1)
             if "for" in line and (count := len(_FOR.findall(line))) and (count > 1 or n not in loop_starts)
         ]
         for position in self.statements.positions_touching(self.keyword_lines):

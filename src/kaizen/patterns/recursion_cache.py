@@ -18,6 +18,7 @@ from kaizen.patterns.purity import fresh_locals, impurities, return_kind
 from kaizen.patterns.scopes import (
     FunctionNode,
     ancestors,
+    line_offsets,
     params,
     parent_map,
     statement_index,
@@ -93,13 +94,14 @@ class RecursionCache(Pattern):
     )
 
     def detect(self, tree: ast.Module, source: str) -> list[Site]:
-        lines = source.split("\n")  # as ast numbers lines (str.splitlines also splits at \f, \v ...)
+        offsets = line_offsets(tree, source)
         sites: list[Site] = []
         index = statement_index(tree)
         for position in index.functions:
             func, chain = index.statements[position], index.chain(position)
             assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
-            if "\n".join(lines[func.lineno - 1 : func.end_lineno]).count(func.name + "(") < 2:
+            end = func.end_lineno or func.lineno
+            if source.count(func.name + "(", offsets[func.lineno - 1], offsets[end]) < 2:
                 continue  # the def itself, plus at least one self-call: a cheap text test first
             owner = chain[-1] if chain else None
             calls = _self_calls(func, owner.name if isinstance(owner, ast.ClassDef) else None)

@@ -11,6 +11,7 @@ import builtins
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from itertools import accumulate
 from typing import TypeVar
 
 from kaizen.patterns.statements import ModuleParents, StatementIndex, is_compound, sub_blocks
@@ -83,6 +84,17 @@ def blocks(tree: ast.AST) -> list[list[ast.stmt]]:
         for block in inner:
             stack += block
     return found
+
+
+def source_lines(tree: ast.Module, source: str) -> list[str]:
+    """The lines of ``source`` as ast numbers them (at newlines only: ``str.splitlines`` also
+    splits at form feeds and other separators), shared by the detectors of the same module."""
+    return memo("lines", tree, lambda: source.split("\n"))
+
+
+def line_offsets(tree: ast.Module, source: str) -> list[int]:
+    """Where each line of ``source`` starts (index 0 is line 1), with the text's length last."""
+    return memo("offsets", tree, lambda: [0, *accumulate(len(line) + 1 for line in source_lines(tree, source))])
 
 
 def lines_matching(source: str, pattern: re.Pattern[str]) -> set[int]:
