@@ -174,3 +174,12 @@ def test_unreadable_files_are_reported(tmp_path: Path) -> None:
     assert [(f.path, f.pattern_id, f.message) for f in report.findings] == [
         ("gone.py", "KZ000", "cannot read: No such file or directory")
     ]
+
+
+def test_batches_take_the_biggest_files_alone_and_small_ones_together() -> None:
+    sized = [(Path(f"f{i}.py"), size) for i, size in enumerate([900, 500, 120, 100, 90, 60, 30, 10, 5, 5])]
+    batches = list(scan_module._batches(sized, share=200))
+    assert [p for batch in batches for p in batch] == sized, "every file once, biggest first"
+    assert [len(b) for b in batches] == [1, 1, 2, 6]
+    assert all(sum(s for _, s in b) >= 200 for b in batches[:-1])
+    assert list(scan_module._batches([], share=10)) == []
