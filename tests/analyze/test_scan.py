@@ -3,14 +3,18 @@ the same answer in parallel, and never a traceback for a bad file."""
 
 from __future__ import annotations
 
+import ast
+import gc
 import sqlite3
 import subprocess
+import sysconfig
 from pathlib import Path
 
 import pytest
 
 from kaizen.analyze import scan as scan_module
 from kaizen.analyze.cache import DB_NAME, MAX_AGE_DAYS
+from kaizen.analyze.detect import scan_bytes, select_patterns
 from kaizen.analyze.scan import scan
 from kaizen.errors import KaizenError
 from kaizen.patterns.membership_in_loop import MembershipInLoop
@@ -183,3 +187,26 @@ def test_batches_take_the_biggest_files_alone_and_small_ones_together() -> None:
     assert [len(b) for b in batches] == [1, 1, 2, 6]
     assert all(sum(s for _, s in b) >= 200 for b in batches[:-1])
     assert list(scan_module._batches([], share=10)) == []
+
+
+def test_detection_leaves_no_cycles_holding_trees() -> None:
+    """The workers scan with the cyclic collector off: a reference cycle through a tree (a closure
+    that calls itself, say) would keep every module's tree in memory until the scan ends."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    sources = [(stdlib / name).read_bytes() for name in ("inspect.py", "argparse.py", "dataclasses.py", "functools.py")]
+    patterns = select_patterns(None)
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for data in sources:
+            assert scan_bytes(data, "m.py", patterns).errors == ()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        trees = [o for o in gc.garbage if isinstance(o, ast.AST)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if was_enabled:
+            gc.enable()
+    assert trees == []

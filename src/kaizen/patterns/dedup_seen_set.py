@@ -130,8 +130,8 @@ class DedupSeenSet(Pattern):
                 continue
             names = {
                 node.comparators[0].id
-                for node in loop.repeated()
-                if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))
+                for node in loop.of_kind(ast.Compare)
+                if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))
                 and isinstance(node.comparators[0], ast.Name)
             }
             for name in sorted(names):

@@ -121,11 +121,7 @@ def _is_name(node: ast.expr, name: str) -> bool:
 def uses_in(loop: Loop, name: str, ignore: Collection[ast.AST] = ()) -> list[Use]:
     """How ``loop`` uses ``name``, occurrence by occurrence (``ignore``: nodes the caller vouches for)."""
     parents = loop.parents()
-    return [
-        classify(n, parents)
-        for n in loop.repeated()
-        if isinstance(n, ast.Name) and n.id == name and n not in ignore
-    ]
+    return [classify(n, parents) for n in loop.of_kind(ast.Name) if n.id == name and n not in ignore]
 
 
 class FunctionFacts:
@@ -406,8 +402,8 @@ def stability(
             what = describe(node).strip("()")
             return Stability(name, f"the loop suspends ({what}); other code may change {name} meanwhile", ())
     unvouched: list[tuple[str, str]] = []
-    for node in loop.repeated():
-        if isinstance(node, ast.Call) and not _harmless(node, facts, name):
+    for node in loop.of_kind(ast.Call):
+        if not _harmless(node, facts, name):
             func = node.func
             receiver = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
             unvouched.append((f"{describe(func)}()", receiver))

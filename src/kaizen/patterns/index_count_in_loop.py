@@ -134,8 +134,8 @@ class IndexCountInLoop(Pattern):
             if loop.function is None:
                 continue
             parents = loop.parents()
-            for node in loop.repeated():
-                if isinstance(node, ast.Call) and _is_lookup(node) and not _is_fallback(node, parents):
+            for node in loop.of_kind(ast.Call):
+                if _is_lookup(node) and not _is_fallback(node, parents):
                     owner[node] = loop  # loops come outer first: the innermost one wins
         groups: dict[tuple[Loop, str, str], list[ast.Call]] = defaultdict(list)
         for call, loop in owner.items():

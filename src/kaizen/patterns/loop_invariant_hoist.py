@@ -144,8 +144,8 @@ class LoopInvariantHoist(Pattern):
             if loop.function is None:
                 continue
             parents = loop.parents()
-            for node in loop.repeated():
-                if isinstance(node, ast.Call) and callee_of(node, tree) is not None and not _in_nested_scope(node, loop, parents):
+            for node in loop.of_kind(ast.Call):
+                if callee_of(node, tree) is not None and not _in_nested_scope(node, loop, parents):
                     owner[node] = loop  # loops come outer first: the innermost one wins
         groups: dict[tuple[Loop, str], list[ast.Call]] = defaultdict(list)
         for call, loop in owner.items():
@@ -254,14 +254,8 @@ def _attribute_chains(tree: ast.Module, source: str) -> list[Site]:
         if loop.function is None or not isinstance(loop.node, (ast.For, ast.While)):
             continue
         parents = loop.parents()
-        attributes: list[ast.Attribute] = []
-        bound: set[str] = set()
-        for n in loop.repeated():  # one pass: this runs over every node of every loop body
-            kind = type(n)
-            if kind is ast.Attribute:
-                attributes.append(n)  # type: ignore[arg-type]
-            elif kind is ast.Name and type(n.ctx) is not ast.Load:  # type: ignore[attr-defined]
-                bound.add(n.id)  # type: ignore[attr-defined]
+        attributes = loop.of_kind(ast.Attribute)
+        bound = {n.id for n in loop.of_kind(ast.Name) if type(n.ctx) is not ast.Load}
         stored = {a.attr for a in attributes if type(a.ctx) is not ast.Load}
         for node in attributes:
             chain = _chain(node, parents)

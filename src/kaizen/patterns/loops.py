@@ -15,11 +15,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
+from typing import TypeVar
 
 from kaizen.patterns.scopes import source_lines, statement_index
 from kaizen.patterns.statements import sub_blocks
 from kaizen.patterns.tree import FIELDS, children
 
+T = TypeVar("T", bound=ast.AST)
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
 LoopNode = ast.For | ast.AsyncFor | ast.While | Comprehension
@@ -49,6 +51,7 @@ class Loop:
     lazy: bool = False  # a generator expression that may run after its statement
     _nodes: list[ast.AST] | None = field(default=None, repr=False)
     _parents: dict[ast.AST, ast.AST] | None = field(default=None, repr=False)
+    _by_kind: dict[type[ast.AST], list[ast.AST]] | None = field(default=None, repr=False)
 
     @property
     def block(self) -> Block:
@@ -74,6 +77,15 @@ class Loop:
                 self._parents[part] = first if owned_by_first and first is not None else self.node
                 _descend(part, self._nodes, self._parents)
         return self._nodes
+
+    def of_kind(self, kind: type[T]) -> list[T]:
+        """The nodes of ``repeated()`` of one class (``ast.Name``, ``ast.Call`` ...), in the same
+        order: the detectors look for one kind of node in every loop body, many times over."""
+        if self._by_kind is None:
+            self._by_kind = {}
+            for node in self.repeated():
+                self._by_kind.setdefault(type(node), []).append(node)
+        return self._by_kind.get(kind, [])  # type: ignore[return-value]
 
     def parents(self) -> dict[ast.AST, ast.AST]:
         """Child → parent for the nodes of ``repeated()``."""

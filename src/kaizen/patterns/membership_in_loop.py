@@ -128,8 +128,8 @@ class MembershipInLoop(Pattern):
         for loop in module_loops(tree, source):
             if loop.function is None:
                 continue
-            for node in loop.repeated():
-                if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            for node in loop.of_kind(ast.Compare):
+                if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
                     owner[node] = loop  # loops come outer first: the innermost one wins
         groups: dict[tuple[Loop, str], list[ast.Compare]] = defaultdict(list)
         for compare, loop in owner.items():
