@@ -48,11 +48,13 @@ def _tail_slice(node: ast.expr, name: str) -> bool:
             and node.slice.upper is None and node.slice.step is None)  # fmt: skip
 
 
-_CANDIDATE = re.compile(r"pop\(\s*0\s*\)|insert\(\s*0\s*,|\[\s*0\s*\]|\[\s*1\s*:\s*\]")
+# Lines that may hold a queue operation. Separate patterns, each starting with a literal: as one
+# alternation the regex engine tried every position of the module (four times slower).
+_CANDIDATES = tuple(re.compile(p) for p in (r"pop\(\s*0\s*\)", r"insert\(\s*0\s*,", r"\[\s*0\s*\]", r"\[\s*1\s*:\s*\]"))
 
 
 def find_ops(tree: ast.Module, source: str) -> list[QueueOp]:
-    lines = lines_matching(source, _CANDIDATE)
+    lines = set().union(*(lines_matching(source, p) for p in _CANDIDATES))
     ops = []
     for node in statements_on(tree, lines) if lines else ():
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords:
