@@ -86,15 +86,10 @@ def blocks(tree: ast.AST) -> list[list[ast.stmt]]:
     return found
 
 
-def source_lines(tree: ast.Module, source: str) -> list[str]:
-    """The lines of ``source`` as ast numbers them (at newlines only: ``str.splitlines`` also
-    splits at form feeds and other separators), shared by the detectors of the same module."""
-    return memo("lines", tree, lambda: source.split("\n"))
-
-
 def line_offsets(tree: ast.Module, source: str) -> list[int]:
-    """Where each line of ``source`` starts (index 0 is line 1), with the text's length last."""
-    return memo("offsets", tree, lambda: [0, *accumulate(len(line) + 1 for line in source_lines(tree, source))])
+    """Where each line of ``source`` starts (index 0 is line 1), with the text's length last.
+    Lines as ast numbers them: at newlines only (``str.splitlines`` also splits at form feeds)."""
+    return memo("offsets", tree, lambda: [0, *accumulate(map((1).__add__, map(len, source.split("\n"))))])
 
 
 def lines_matching(source: str, pattern: re.Pattern[str]) -> set[int]:
