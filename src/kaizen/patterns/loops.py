@@ -47,11 +47,28 @@ class Loop:
     qualname: str | None  # "Cls.method", "outer.inner"
     parent: Loop | None  # the enclosing loop in the same function
     stmt: ast.stmt  # the statement that holds the loop (the loop itself for for/while)
-    path: tuple[tuple[Block, int], ...]  # (block, index) from the function body down to ``stmt``
+    # The def or class (or module) whose body holds the first of ``levels``, and the statements
+    # from there down to ``stmt``: enough to work out ``path`` when a rewrite needs it.
+    holder: ast.AST
+    levels: tuple[ast.stmt, ...]
     lazy: bool = False  # a generator expression that may run after its statement
+    _path: tuple[tuple[Block, int], ...] | None = field(default=None, repr=False)
     _nodes: list[ast.AST] | None = field(default=None, repr=False)
     _parents: dict[ast.AST, ast.AST] | None = field(default=None, repr=False)
     _by_kind: dict[type[ast.AST], list[ast.AST]] | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> tuple[tuple[Block, int], ...]:
+        """(block, index) from the function body down to ``stmt``."""
+        if self._path is None:
+            found: list[tuple[Block, int]] = []
+            holder = self.holder
+            for level in self.levels:
+                block = next(b for b in _blocks_of(holder) if level in b)
+                found.append((block, block.index(level)))
+                holder = level
+            self._path = tuple(found)
+        return self._path
 
     @property
     def block(self) -> Block:
@@ -132,7 +149,8 @@ class _Context:
     function: FunctionNode | None
     qualname: str | None
     loop: Loop | None
-    path: tuple[tuple[Block, int], ...]
+    holder: ast.AST
+    levels: tuple[ast.stmt, ...]
 
 
 class _Index:
@@ -151,7 +169,7 @@ class _Index:
         for position in self.statements.positions_of(ast.For, ast.AsyncFor, ast.While):
             stmt = self.statements.statements[position]
             ctx = self.context(position)
-            loop = Loop(stmt, ctx.function, ctx.qualname, ctx.loop, stmt, ctx.path)  # type: ignore[arg-type]
+            loop = Loop(stmt, ctx.function, ctx.qualname, ctx.loop, stmt, ctx.holder, ctx.levels)  # type: ignore[arg-type]
             self.loops.append(loop)
             self.loop_at[position] = loop
         loop_starts = {self.statements.starts[p] for p in self.loop_at if type(self.statements.statements[p]) is not ast.While}
@@ -189,13 +207,8 @@ class _Index:
             if isinstance(around, (ast.For, ast.AsyncFor, ast.While)) and levels[i + 1] in around.body:
                 loop = self.loop_at[self.statements.enclosing_position(position, len(chain) - i)]
                 break
-        path: list[tuple[Block, int]] = []
         holder: ast.AST = chain[owner] if owner >= 0 else self.tree
-        for level in levels[owner + 1 :]:
-            block = next(b for b in _blocks_of(holder) if level in b)
-            path.append((block, block.index(level)))
-            holder = level
-        return _Context(function, qualname, loop, tuple(path))  # type: ignore[arg-type]
+        return _Context(function, qualname, loop, holder, levels[owner + 1 :])  # type: ignore[arg-type]
 
     def expressions(self, roots: list[ast.AST], position: int, loop: Loop | object | None) -> None:
         """Record the comprehensions under ``roots`` (lambdas are skipped: their body runs later).
@@ -217,7 +230,7 @@ class _Index:
                 assert around is None or isinstance(around, Loop)
                 lazy = kind is ast.GeneratorExp and not _consumed(node, parent)  # type: ignore[arg-type]
                 stmt = self.statements.statements[position]
-                comp = Loop(node, ctx.function, ctx.qualname, around, stmt, ctx.path, lazy=lazy)
+                comp = Loop(node, ctx.function, ctx.qualname, around, stmt, ctx.holder, ctx.levels, lazy=lazy)
                 self.loops.append(comp)
                 first = node.generators[0]
                 stack.append((first.iter, node, around))
