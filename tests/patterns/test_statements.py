@@ -71,6 +71,7 @@ def test_statements_come_once_in_source_order_with_their_context(module: ast.Mod
     assert index.starts == sorted(index.starts)
     defs = [i for i, s in enumerate(index.statements) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
     assert index.functions == defs
+    assert index.loops == [i for i, s in enumerate(index.statements) if isinstance(s, (ast.For, ast.AsyncFor, ast.While))]
     assert all(index.position(s) == i for i, s in enumerate(index.statements))
     for position, chain in enumerate(chains):
         around = index.enclosing[position]
@@ -79,7 +80,7 @@ def test_statements_come_once_in_source_order_with_their_context(module: ast.Mod
 
 def test_touching_finds_exactly_the_statements_spanning_the_lines(module: ast.Module) -> None:
     index = StatementIndex.of(module)
-    last = max(index.ends)
+    last = max(s.end_lineno or s.lineno for s in index.statements)
     spans = [(s.lineno, s.end_lineno or s.lineno, s) for s in index.statements]
     for line in range(1, last + 2):
         assert index.touching({line}) == [s for start, end, s in spans if start <= line <= end], line

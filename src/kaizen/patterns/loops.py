@@ -166,7 +166,7 @@ class _Index:
         self.loops: list[Loop] = []
         self.statements = statement_index(tree)
         self.loop_at: dict[int, Loop] = {}  # statement position -> its for/while Loop
-        for position in self.statements.positions_of(ast.For, ast.AsyncFor, ast.While):
+        for position in self.statements.loops:
             stmt = self.statements.statements[position]
             ctx = self.context(position)
             loop = Loop(stmt, ctx.function, ctx.qualname, ctx.loop, stmt, ctx.holder, ctx.levels)  # type: ignore[arg-type]

@@ -50,6 +50,7 @@ def is_compound(stmt: ast.stmt) -> bool:
 
 
 _FUNCTION_KINDS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+_LOOP_KINDS = frozenset({ast.For, ast.AsyncFor, ast.While})
 
 
 def _visit(
@@ -59,6 +60,7 @@ def _visit(
     enclosing: list[int],
     blocks: list[Block],
     functions: list[int],
+    loops: list[int],
 ) -> None:
     """Append ``block`` and everything under it to the index lists, in source order. A plain
     function rather than a closure: a closure calling itself is a reference cycle, and the scan
@@ -72,15 +74,22 @@ def _visit(
         names = fields[type(stmt)]
         if not names:
             continue  # a simple statement: most of them
-        if type(stmt) in _FUNCTION_KINDS:
+        kind = type(stmt)
+        if kind in _FUNCTION_KINDS:
             functions.append(here)
+        elif kind in _LOOP_KINDS:
+            loops.append(here)
         for name in names:
             value = getattr(stmt, name)
             if name == "handlers" or name == "cases":
                 for extra in value:
-                    _visit(extra.body, here, statements, enclosing, blocks, functions)
+                    _visit(extra.body, here, statements, enclosing, blocks, functions, loops)
             elif value:
-                _visit(value, here, statements, enclosing, blocks, functions)
+                _visit(value, here, statements, enclosing, blocks, functions, loops)
+
+
+def _end(stmt: ast.stmt) -> int:
+    return stmt.end_lineno or stmt.lineno
 
 
 @dataclass(frozen=True)
@@ -90,9 +99,9 @@ class StatementIndex:
     statements: list[ast.stmt]
     enclosing: list[int]  # where the compound statement around each is in ``statements`` (-1: none)
     starts: list[int]  # first line of each statement (non-decreasing)
-    ends: list[int]  # last line of each statement
     blocks: list[Block]  # every statement list, outer ones first
     functions: list[int]  # where the def and async def statements are
+    loops: list[int]  # where the for, async for and while statements are
 
     @classmethod
     def of(cls, root: ast.AST) -> StatementIndex:
@@ -100,13 +109,13 @@ class StatementIndex:
         enclosing: list[int] = []
         blocks: list[Block] = []
         functions: list[int] = []
+        loops: list[int] = []
         top = sub_blocks(root) if isinstance(root, ast.stmt) else [getattr(root, "body", [])]
         for block in top:
             if block:
-                _visit(block, -1, statements, enclosing, blocks, functions)
+                _visit(block, -1, statements, enclosing, blocks, functions, loops)
         starts = [s.lineno for s in statements]
-        ends = [s.end_lineno or s.lineno for s in statements]
-        return cls(statements, enclosing, starts, ends, blocks, functions)
+        return cls(statements, enclosing, starts, blocks, functions, loops)
 
     def chain(self, position: int) -> tuple[ast.stmt, ...]:
         """The compound statements around the statement at ``position``, outermost first."""
@@ -148,16 +157,16 @@ class StatementIndex:
         statements around that one, and simple statements just before it that end on L
         (``a = f(\n x); b``). Any other statement ends before that last one starts."""
         found: set[int] = set()
-        starts, ends, statements, enclosing = self.starts, self.ends, self.statements, self.enclosing
+        starts, statements, enclosing = self.starts, self.statements, self.enclosing
         for line in lines:
             last = bisect.bisect_right(starts, line) - 1
             j = last
-            while j >= 0 and ends[j] >= line and (j == last or not is_compound(statements[j])):
+            while j >= 0 and _end(statements[j]) >= line and (j == last or not is_compound(statements[j])):
                 found.add(j)
                 j -= 1
             k = enclosing[last] if last >= 0 else -1
             while k >= 0:
-                if ends[k] >= line:
+                if _end(statements[k]) >= line:
                     found.add(k)
                 k = enclosing[k]
         return sorted(found)
