@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from kaizen.patterns.scopes import statement_index
 from kaizen.patterns.statements import sub_blocks
-from kaizen.patterns.tree import FIELDS, children
+from kaizen.patterns.tree import children, descend
 
 T = TypeVar("T", bound=ast.AST)
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -92,7 +92,7 @@ class Loop:
                 self._nodes.append(part)
                 owned_by_first = first is not None and (part is first.target or part in first.ifs)
                 self._parents[part] = first if owned_by_first and first is not None else self.node
-                _descend(part, self._nodes, self._parents)
+                descend(part, self._nodes, self._parents)
         return self._nodes
 
     def of_kind(self, kind: type[T]) -> list[T]:
@@ -109,27 +109,6 @@ class Loop:
         self.repeated()
         assert self._parents is not None
         return self._parents
-
-
-def _descend(root: ast.AST, nodes: list[ast.AST], parents: dict[ast.AST, ast.AST]) -> None:
-    """Every node under ``root`` into ``nodes`` (in the order a depth-first walk discovers them),
-    with its parent."""
-    stack = [root]
-    fields = FIELDS
-    while stack:
-        node = stack.pop()
-        for name, many, _holes in fields[type(node)]:
-            value = getattr(node, name)
-            if many:
-                for item in value:
-                    if item is not None:
-                        parents[item] = node
-                        nodes.append(item)
-                        stack.append(item)
-            elif value is not None:
-                parents[value] = node
-                nodes.append(value)
-                stack.append(value)
 
 
 def _repeated_parts(node: LoopNode) -> list[ast.AST]:

@@ -89,6 +89,13 @@ def walk_all(nodes: Iterable[ast.AST]) -> list[ast.AST]:
 def parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
     """Each node's parent under ``root`` (``root`` itself has none)."""
     found: dict[ast.AST, ast.AST] = {}
+    descend(root, [], found)
+    return found
+
+
+def descend(root: ast.AST, nodes: list[ast.AST], parents: dict[ast.AST, ast.AST]) -> None:
+    """Every node under ``root`` (not ``root`` itself) into ``nodes``, in the order a depth-first
+    walk discovers them, and each one's parent into ``parents``."""
     stack = [root]
     fields = FIELDS
     while stack:
@@ -98,12 +105,13 @@ def parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
             if many:
                 for child in value:
                     if child is not None:
-                        found[child] = node
+                        parents[child] = node
+                        nodes.append(child)
                         stack.append(child)
             elif value is not None:
-                found[value] = node
+                parents[value] = node
+                nodes.append(value)
                 stack.append(value)
-    return found
 
 
 def names_in(node: ast.AST) -> list[ast.Name]:
