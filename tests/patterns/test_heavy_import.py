@@ -3,9 +3,13 @@ declares that the name is not part of what it exposes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from kaizen.analyze.scan import scan
 from kaizen.patterns.heavy_import import HeavyImport
+from kaizen.transform.apply import fix_source
 
 from .kz_support import fix, sites, verdicts
 
@@ -96,3 +100,19 @@ def test_the_moved_import_still_works() -> None:
     exec(compile(example.after, "<after>", "exec"), namespace)
     assert "np" not in namespace
     assert namespace["mean"]([1, 2, 3]) == 2.0  # type: ignore[operator]
+
+
+def test_a_library_importing_itself_is_not_a_finding(tmp_path: Path) -> None:
+    """numpy's own modules importing numpy load nothing new: moving the import saves nothing."""
+    source = "import networkx as nx\n\n__all__ = ['f']\n\n\ndef f(g):\n    return nx.density(g)\n"
+    for folder, expected in (("networkx/algorithms", []), ("app", ["KZ112"])):
+        module = tmp_path / folder / "m.py"
+        module.parent.mkdir(parents=True)
+        module.write_text(source, encoding="utf-8")
+        report = scan(tmp_path, [Path(folder)], select=frozenset({"KZ112"}), cache_dir=tmp_path / "cache")
+        assert [f.pattern_id for f in report.findings] == expected, folder
+    # scanned from inside the library, the folder name is known from the file's full path
+    inside = scan(tmp_path / "networkx", [Path(".")], select=frozenset({"KZ112"}), cache_dir=tmp_path / "cache2")
+    assert inside.findings == ()
+    assert fix_source(source, ["KZ112"], path="networkx/m.py")[1] == ()
+    assert [f.pattern_id for f in fix_source(source, ["KZ112"], path="app/m.py")[1]] == ["KZ112"]

@@ -70,8 +70,8 @@ class ScanCache:
         self.salt = salt
         self._reader: sqlite3.Connection | None = None
 
-    def key(self, data: bytes) -> str:
-        return content_key(self.salt, data)
+    def key(self, data: bytes, place: str = "") -> str:
+        return content_key(self.salt, data, place)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[ScanCache]:
@@ -163,9 +163,11 @@ class ScanCache:
             db.close()
 
 
-def content_key(salt: bytes, data: bytes) -> str:
-    """The cache key of a file's bytes (a module function: the scan's workers compute it too)."""
-    return hashlib.blake2b(salt + b"\0" + data, digest_size=20).hexdigest()
+def content_key(salt: bytes, data: bytes, place: str = "") -> str:
+    """The cache key of a file's bytes, and of what its location means to the patterns (``place``,
+    see ``Pattern.place``: "" for nearly every file). A module function: the scan's workers
+    compute it too."""
+    return hashlib.blake2b(salt + b"\0" + place.encode() + b"\0" + data, digest_size=20).hexdigest()
 
 
 def _rows(result: FileResult) -> str:

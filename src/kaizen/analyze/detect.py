@@ -65,15 +65,21 @@ def parse_failure(path: str, exc: BaseException) -> Finding:
     return Finding(PARSE_ERROR_ID, PARSE_ERROR_NAME, path, line, col, line, message, None, False, "the file is not valid Python")
 
 
-def detect(tree: ast.Module, text: str, patterns: Sequence[Pattern]) -> list[Detection]:
-    """Every site of the given patterns, in source order. Detector exceptions propagate."""
+def detect(tree: ast.Module, text: str, patterns: Sequence[Pattern], where: str = "") -> list[Detection]:
+    """Every site of the given patterns, in source order; ``where`` is the module's path, when
+    known (see ``Pattern.concerns``). Detector exceptions propagate."""
     found: list[Detection] = []
     for pattern in patterns:
         if pattern.triggers and not any(map(text.__contains__, pattern.triggers)):
             continue
-        found.extend(Detection(pattern, site) for site in pattern.detect(tree, text))
+        found.extend(Detection(pattern, site) for site in pattern.detect(tree, text) if pattern.concerns(site, where))
     found.sort(key=lambda d: (d.site.line, d.site.col, d.pattern.id))
     return found
+
+
+def place(patterns: Sequence[Pattern], where: str) -> str:
+    """What the file's location means to the patterns (see ``Pattern.place``): part of its cache key."""
+    return ";".join(filter(None, (p.place(where) for p in patterns)))
 
 
 def evidence_for(site: Site, evidence: Evidence | None) -> Evidence | None:
@@ -95,8 +101,9 @@ def to_finding(detection: Detection, path: str, evidence: Evidence | None = None
     )
 
 
-def scan_text(text: str, path: str, patterns: Sequence[Pattern]) -> FileResult:
-    """Findings of one source text; never raises."""
+def scan_text(text: str, path: str, patterns: Sequence[Pattern], where: str | None = None) -> FileResult:
+    """Findings of one source text (``where``: the file's full path, when it differs from the
+    ``path`` findings carry); never raises."""
     try:
         tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
@@ -105,7 +112,7 @@ def scan_text(text: str, path: str, patterns: Sequence[Pattern]) -> FileResult:
     errors: list[str] = []
     for pattern in patterns:
         try:
-            detections = detect(tree, text, [pattern])
+            detections = detect(tree, text, [pattern], where or path)
             findings.extend(to_finding(d, path) for d in detections)
         except Exception as exc:  # a bug in a detector must not stop the scan of everything else
             errors.append(f"{path}: {pattern.id} detector crashed: {type(exc).__name__}: {exc}")
@@ -114,11 +121,11 @@ def scan_text(text: str, path: str, patterns: Sequence[Pattern]) -> FileResult:
     return FileResult(tuple(findings), tuple(errors))
 
 
-def scan_bytes(data: bytes, path: str, patterns: Sequence[Pattern]) -> FileResult:
+def scan_bytes(data: bytes, path: str, patterns: Sequence[Pattern], where: str | None = None) -> FileResult:
     try:
         text = decode(data)
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
         detail = exc.msg if isinstance(exc, SyntaxError) else str(exc)
         finding = Finding(PARSE_ERROR_ID, PARSE_ERROR_NAME, path, 1, 0, 1, f"cannot decode: {detail}", None, False, "the file is not valid Python text")
         return FileResult((finding,))
-    return scan_text(text, path, patterns)
+    return scan_text(text, path, patterns, where)

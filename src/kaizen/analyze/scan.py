@@ -23,6 +23,7 @@ from kaizen.analyze.detect import (
     PARSE_ERROR_ID,
     PARSE_ERROR_NAME,
     FileResult,
+    place,
     scan_bytes,
     select_patterns,
 )
@@ -87,7 +88,7 @@ def scan(
                     results[rel] = FileResult((_unreadable(rel, exc),))
                     continue
                 lines += data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-                keys.append((cache.key(data), rel))
+                keys.append((cache.key(data, place(patterns, str(path))), rel))
                 where[rel] = path
             hits = cache.load_many(keys)
             results.update(hits)
@@ -151,7 +152,8 @@ def _scan_one(task: tuple[str, str], ids: tuple[str, ...], salt: bytes) -> tuple
         data = Path(path).read_bytes()
     except OSError as exc:
         return rel, "", FileResult((_unreadable(rel, exc),))
-    return rel, content_key(salt, data), scan_bytes(data, rel, select_patterns(ids))
+    patterns = select_patterns(ids)
+    return rel, content_key(salt, data, place(patterns, path)), scan_bytes(data, rel, patterns, path)
 
 
 def _scan_chunk(tasks: list[tuple[str, str]], ids: tuple[str, ...], salt: bytes) -> list[tuple[str, str, FileResult]]:

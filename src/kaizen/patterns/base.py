@@ -114,3 +114,15 @@ class Pattern(ABC):
 
     @abstractmethod
     def rewrite(self, module: cst.Module, site: Site) -> cst.Module: ...
+
+    def concerns(self, site: Site, path: str) -> bool:
+        """Whether a site found in the module at ``path`` (a file path; "" when unknown) is a
+        finding at all. Detectors see a module's text, not where it lives; the few patterns for
+        which that matters decide here, from ``place(path)`` alone."""
+        return True
+
+    def place(self, path: str) -> str:
+        """What ``concerns`` reads of a file's location, as text ("" when nothing): the scan
+        cache keys results by it too, so a file moved where it means something else is
+        scanned again."""
+        return ""

@@ -11,6 +11,7 @@ defaults, annotations) uses it. Everything else is reported only.
 from __future__ import annotations
 
 import ast
+from pathlib import PurePath
 
 import libcst as cst
 
@@ -88,6 +89,15 @@ class HeavyImport(Pattern):
                     sites.append(site)
         return sites
 
+    def concerns(self, site: Site, path: str) -> bool:
+        """Not in the library's own modules: numpy importing numpy loads nothing new, so moving
+        the import saves nothing (a module under a folder named after the library is taken to be
+        part of it)."""
+        return site.fact("root") not in self.place(path).split(",")
+
+    def place(self, path: str) -> str:
+        return ",".join(sorted(HEAVY.intersection(PurePath(path).parts[:-1])))
+
     def refuse(self, site: Site, evidence: Evidence | None = None) -> str | None:
         reasons = site.fact("reasons", ())
         assert isinstance(reasons, tuple)
@@ -161,7 +171,7 @@ def _site(stmt: ast.Import | ast.ImportFrom, root: str, bound: str, tree: ast.Mo
     return Site(
         line=stmt.lineno, col=stmt.col_offset, end_line=stmt.end_lineno or stmt.lineno, function=None,
         message=f"{root} is heavy to import and only used inside {', '.join(n for _, n in funcs)}(): import it there",
-        facts=(("functions", funcs), ("name", bound), ("reasons", tuple(reasons))),
+        facts=(("functions", funcs), ("name", bound), ("reasons", tuple(reasons)), ("root", root)),
     )
 
 

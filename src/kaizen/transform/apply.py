@@ -84,7 +84,7 @@ def apply_one(path: Path, pattern_id: str, line: int, evidence: Evidence | None 
     except (SyntaxError, ValueError, RecursionError) as exc:
         return Refused(f"{path} does not parse: {exc}")
     try:
-        sites = [d.site for d in detect(tree, source.text, [pattern]) if d.site.line == line]
+        sites = [d.site for d in detect(tree, source.text, [pattern], str(path)) if d.site.line == line]
     except Exception as exc:  # a detector bug
         return Crashed(f"{pattern.id} detector crashed: {type(exc).__name__}: {exc}")
     if not sites:
@@ -131,7 +131,7 @@ def fix_source(
         except (SyntaxError, ValueError, RecursionError) as exc:
             return current, tuple(applied), (parse_failure(path, exc),)
         refused, candidate = [], None
-        for detection in detect(tree, current, patterns):
+        for detection in detect(tree, current, patterns, path):
             finding = to_finding(detection, path, evidence)
             key = _identity(detection, current)
             if not finding.fixable or key in stuck:
