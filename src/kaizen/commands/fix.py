@@ -23,7 +23,7 @@ def run(cwd: Path, *, paths: tuple[str, ...], diff: bool, select: str | None) ->
             source = read_source(path)
         except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as exc:
             raise KaizenError(f"cannot read {rel}: {exc}") from None
-        new, applied, _ = fix_source(source.text, selected, path=rel)
+        new, applied, _ = fix_source(source.text, selected, path=rel, where=str(path))
         if new == source.text:
             continue
         fixed, changed = fixed + len(applied), changed + 1

@@ -114,8 +114,11 @@ def fix_source(
     evidence: Evidence | None = None,
     *,
     path: str = "<source>",
+    where: str | None = None,
 ) -> tuple[str, tuple[Finding, ...], tuple[Finding, ...]]:
     """Apply every safe rewrite, one at a time, re-detecting after each, until none is left.
+    ``path`` names the file in findings; ``where`` is its full path when that differs (patterns
+    may read what the location means, see ``Pattern.concerns``).
 
     Returns the new text, the findings applied (with the line they had when applied), and the
     findings left unfixed with the reason (a site whose rewrite failed is not retried).
@@ -131,7 +134,7 @@ def fix_source(
         except (SyntaxError, ValueError, RecursionError) as exc:
             return current, tuple(applied), (parse_failure(path, exc),)
         refused, candidate = [], None
-        for detection in detect(tree, current, patterns, path):
+        for detection in detect(tree, current, patterns, where or path):
             finding = to_finding(detection, path, evidence)
             key = _identity(detection, current)
             if not finding.fixable or key in stuck:
