@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kaizen.patterns.statements import StatementIndex
+from kaizen.patterns import tree
+from kaizen.patterns.scopes import own_nodes
+from kaizen.patterns.statements import StatementIndex, is_compound
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 TRICKY = """\
@@ -99,3 +101,18 @@ def test_blocks_are_every_statement_list() -> None:
             if isinstance(value, list) and value and isinstance(value[0], ast.stmt) and node is not tree:
                 bodies.append(value)
     assert sorted(map(id, index.blocks)) == sorted(map(id, bodies))
+
+
+def test_own_nodes_of_all_statements_cover_the_module_once(module: ast.Module) -> None:
+    """A statement's own nodes (all of a simple one, the header of a compound one, case patterns
+    and guards, exception types) never overlap another statement's, and together they are every
+    node below the module but the compound statements themselves and their clauses."""
+    index = StatementIndex.of(module)
+    owned = [node for stmt in index.statements for node in own_nodes(stmt)]
+    assert len(owned) == len({id(n) for n in owned}), "a node in two statements"
+    bookkeeping = (ast.excepthandler, ast.match_case)
+    expected = {
+        id(n) for n in tree.walk(module)
+        if n is not module and not isinstance(n, bookkeeping) and not (isinstance(n, ast.stmt) and is_compound(n))
+    }
+    assert {id(n) for n in owned} == expected

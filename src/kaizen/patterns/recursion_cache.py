@@ -8,6 +8,8 @@ parameter, can stand in for a missing annotation.
 from __future__ import annotations
 
 import ast
+import bisect
+import re
 
 import libcst as cst
 
@@ -19,10 +21,12 @@ from kaizen.patterns.scopes import (
     FunctionNode,
     ancestors,
     line_offsets,
+    own_nodes,
     params,
     parent_map,
     statement_index,
 )
+from kaizen.patterns.statements import StatementIndex
 from kaizen.patterns.tree import walk
 
 _SAFE_TUPLE = "tuple[immutable]"  # a tuple whose annotation promises immutable items
@@ -98,13 +102,15 @@ class RecursionCache(Pattern):
         sites: list[Site] = []
         index = statement_index(tree)
         for position in index.functions:
-            func, chain = index.statements[position], index.chain(position)
+            func = index.statements[position]
             assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
             end = func.end_lineno or func.lineno
             if source.count(func.name + "(", offsets[func.lineno - 1], offsets[end]) < 2:
                 continue  # the def itself, plus at least one self-call: a cheap text test first
+            chain = index.chain(position)
             owner = chain[-1] if chain else None
-            calls = _self_calls(func, owner.name if isinstance(owner, ast.ClassDef) else None)
+            candidates = _call_candidates(index, position, source, offsets)
+            calls = _self_calls(func, owner.name if isinstance(owner, ast.ClassDef) else None, candidates)
             if not (len(calls) >= 2 or any(_in_loop(c, func) for c in calls)):
                 continue
             kind = "async" if isinstance(func, ast.AsyncFunctionDef) else "method" if isinstance(owner, ast.ClassDef) else "function"
@@ -167,11 +173,27 @@ class RecursionCache(Pattern):
         return cstedit.add_import(module, "functools") if needs_import else module
 
 
-def _self_calls(func: FunctionNode, cls: str | None) -> list[ast.Call]:
+def _call_candidates(index: StatementIndex, position: int, source: str, offsets: list[int]) -> list[ast.AST]:
+    """The nodes of the function at ``position`` that can be a call of it: its header, and the
+    statements inside it on the lines where its name is followed by ``(`` (walking the whole
+    function for every def whose name occurs twice cost more than the rest of the pattern)."""
+    func = index.statements[position]
+    assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+    end = func.end_lineno or func.lineno
+    call = re.compile(re.escape(func.name) + r"\s*\(")
+    lines = {bisect.bisect_right(offsets, m.start()) for m in call.finditer(source, offsets[func.lineno - 1], offsets[end])}
+    found = own_nodes(func)
+    for inner in index.positions_touching(lines):
+        if inner > position and index.starts[inner] <= end:
+            found += own_nodes(index.statements[inner])
+    return found
+
+
+def _self_calls(func: FunctionNode, cls: str | None, candidates: list[ast.AST]) -> list[ast.Call]:
     """Calls of ``func`` by its own name (or, in a method, through ``self``/``cls``/the class)."""
     first = func.args.posonlyargs[0].arg if func.args.posonlyargs else func.args.args[0].arg if func.args.args else None
     found = []
-    for node in walk(func):
+    for node in candidates:
         if not isinstance(node, ast.Call):
             continue
         f = node.func

@@ -15,7 +15,7 @@ from itertools import accumulate
 from typing import TypeVar
 
 from kaizen.patterns.statements import ModuleParents, StatementIndex, is_compound, sub_blocks
-from kaizen.patterns.tree import FIELDS, children, walk
+from kaizen.patterns.tree import FIELDS, children, walk, walk_all
 from kaizen.patterns.tree import parents as parents_under
 
 T = TypeVar("T")
@@ -111,15 +111,26 @@ def statements_on(tree: ast.Module, lines: set[int]) -> Iterator[ast.AST]:
     headers, their bodies are statements of their own). Lets a detector that found candidate
     lines with a text search skip walking the rest of the module."""
     for stmt in statement_index(tree).touching(lines):
-        if not is_compound(stmt):
-            yield from walk(stmt)
-            continue
-        for name, value in ast.iter_fields(stmt):
-            if name in ("body", "orelse", "finalbody", "handlers", "cases"):
-                continue
-            for part in value if isinstance(value, list) else [value]:
-                if isinstance(part, ast.AST):
-                    yield from walk(part)
+        yield from own_nodes(stmt)
+
+
+def own_nodes(stmt: ast.stmt) -> list[ast.AST]:
+    """The nodes of a statement that are not in statements of their own: all of a simple
+    statement, only the header of a compound one (its test, target, decorators; a ``match``'s
+    case patterns and guards, a ``try``'s exception types)."""
+    if not is_compound(stmt):
+        return walk(stmt)
+    parts: list[ast.AST] = [
+        part
+        for name, value in ast.iter_fields(stmt)
+        if name not in ("body", "orelse", "finalbody", "handlers", "cases")
+        for part in (value if isinstance(value, list) else [value])
+        if isinstance(part, ast.AST)
+    ]
+    for case in getattr(stmt, "cases", ()):
+        parts += [case.pattern, *([case.guard] if case.guard is not None else [])]
+    parts += [h.type for h in getattr(stmt, "handlers", ()) if h.type is not None]
+    return walk_all(parts)
 
 
 def ancestors(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Iterator[ast.AST]:

@@ -45,8 +45,8 @@ def sub_blocks(stmt: ast.stmt) -> list[Block]:
 
 
 def is_compound(stmt: ast.stmt) -> bool:
-    """A statement with statement lists of its own (``if``, ``for``, ``def``, ``try`` ...)."""
-    return any(f in _BODIES for f in _BLOCK_FIELDS.get(type(stmt), ()))
+    """A statement with statement lists of its own (``if``, ``for``, ``def``, ``try``, ``match`` ...)."""
+    return bool(_BLOCK_FIELDS.get(type(stmt)))
 
 
 _FUNCTION_KINDS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
