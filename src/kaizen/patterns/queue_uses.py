@@ -14,6 +14,7 @@ from kaizen.patterns.scopes import (
     is_builtin,
     lines_matching,
     params,
+    statement_index,
     statements_on,
     walk_scope,
 )
@@ -48,26 +49,33 @@ def _tail_slice(node: ast.expr, name: str) -> bool:
             and node.slice.upper is None and node.slice.step is None)  # fmt: skip
 
 
-# Lines that may hold a queue operation. Separate patterns, each starting with a literal: as one
-# alternation the regex engine tried every position of the module (four times slower).
-_CANDIDATES = tuple(re.compile(p) for p in (r"pop\(\s*0\s*\)", r"insert\(\s*0\s*,", r"\[\s*0\s*\]", r"\[\s*1\s*:\s*\]"))
+# Lines that may hold a queue operation, each pattern starting with a literal (as one alternation
+# the regex engine tried every position of the module: four times slower): calls, and statements.
+_CALLS = (re.compile(r"pop\(\s*0\s*\)"), re.compile(r"insert\(\s*0\s*,"))
+_FRONT = re.compile(r"\[\s*0\s*\]")  # del q[0]
+_TAIL = re.compile(r"\[\s*1\s*:\s*\]")  # q = q[1:]
 
 
 def find_ops(tree: ast.Module, source: str) -> list[QueueOp]:
-    lines = set().union(*(lines_matching(source, p) for p in _CANDIDATES))
     ops = []
-    for node in statements_on(tree, lines) if lines else ():
+    calls = lines_matching(source, _CALLS[0]) | lines_matching(source, _CALLS[1])
+    for node in statements_on(tree, calls) if calls else ():
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords:
             f = node.func
             if f.attr == "pop" and len(node.args) == 1 and _zero(node.args[0]):
                 ops.append(QueueOp(node, ast.unparse(f.value), "pop(0)"))
             elif f.attr == "insert" and len(node.args) == 2 and _zero(node.args[0]):
                 ops.append(QueueOp(node, ast.unparse(f.value), "insert(0, x)"))
-        elif isinstance(node, ast.Delete) and len(node.targets) == 1:
+    # `x[0]` is everywhere, but only a `del` statement on such a line can be a queue operation:
+    # the statements are looked at, not walked.
+    index = statement_index(tree)
+    for node in index.touching(lines_matching(source, _FRONT)):
+        if isinstance(node, ast.Delete) and len(node.targets) == 1:
             t = node.targets[0]
             if isinstance(t, ast.Subscript) and _zero(t.slice):
                 ops.append(QueueOp(node, ast.unparse(t.value), f"del {ast.unparse(t)}"))
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+    for node in index.touching(lines_matching(source, _TAIL)):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
             if _tail_slice(node.value, name):
                 ops.append(QueueOp(node, name, f"{name} = {name}[1:]"))
