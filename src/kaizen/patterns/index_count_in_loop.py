@@ -133,9 +133,8 @@ class IndexCountInLoop(Pattern):
         for loop in module_loops(tree, source):
             if loop.function is None:
                 continue
-            parents = loop.parents()
             for node in loop.of_kind(ast.Call):
-                if _is_lookup(node) and not _is_fallback(node, parents):
+                if _is_lookup(node) and not _is_fallback(node, loop.parents()):
                     owner[node] = loop  # loops come outer first: the innermost one wins
         groups: dict[tuple[Loop, str, str], list[ast.Call]] = defaultdict(list)
         for call, loop in owner.items():

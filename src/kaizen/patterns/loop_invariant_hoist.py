@@ -47,7 +47,6 @@ _NAMES = {
     "len": "n_{}", "sorted": "sorted_{}", "set": "{}_set", "frozenset": "{}_frozen", "tuple": "{}_tuple",
     "max": "max_{}", "min": "min_{}", "sum": "total_{}", "re.compile": "{}_re",
 }
-_SCOPES = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 class LoopInvariantHoist(Pattern):
@@ -143,9 +142,8 @@ class LoopInvariantHoist(Pattern):
         for loop in module_loops(tree, source):
             if loop.function is None:
                 continue
-            parents = loop.parents()
             for node in loop.of_kind(ast.Call):
-                if callee_of(node, tree) is not None and not _in_nested_scope(node, loop, parents):
+                if callee_of(node, tree) is not None and id(node) not in loop.in_nested_scope():
                     owner[node] = loop  # loops come outer first: the innermost one wins
         groups: dict[tuple[Loop, str], list[ast.Call]] = defaultdict(list)
         for call, loop in owner.items():
@@ -232,16 +230,6 @@ def _to_name(name: str) -> Swap:
     return swap
 
 
-def _in_nested_scope(node: ast.AST, loop: Loop, parents: dict[ast.AST, ast.AST]) -> bool:
-    """Inside a lambda or def within the loop: it runs when called, not per iteration."""
-    current = parents.get(node)
-    while current is not None and current is not loop.node:
-        if isinstance(current, _SCOPES):
-            return True
-        current = parents.get(current)
-    return False
-
-
 _CHAIN_DEPTH = 3  # a.b.c: shorter chains cost about as much as a local name
 
 
@@ -253,12 +241,13 @@ def _attribute_chains(tree: ast.Module, source: str) -> list[Site]:
     for loop in module_loops(tree, source):
         if loop.function is None or not isinstance(loop.node, (ast.For, ast.While)):
             continue
-        parents = loop.parents()
         attributes = loop.of_kind(ast.Attribute)
+        called = {id(c.func) for c in loop.of_kind(ast.Call)}
+        value_of = {id(a.value): a for a in attributes if type(a.value) is ast.Attribute}
         bound = {n.id for n in loop.of_kind(ast.Name) if type(n.ctx) is not ast.Load}
         stored = {a.attr for a in attributes if type(a.ctx) is not ast.Load}
         for node in attributes:
-            chain = _chain(node, parents)
+            chain = _chain(node, called, value_of)
             if chain is None or chain[0] in imported or chain[0] in bound or stored & set(chain[1:]):
                 continue
             if chain[0] in _local_imports(function_facts(loop.function, tree)):
@@ -304,17 +293,17 @@ def _imported(stmts: list[ast.stmt]) -> set[str]:
     return found
 
 
-def _chain(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[str] | None:
-    """``["self", "config", "limit"]`` for a maximal ``self.config.limit`` read (a method's receiver counts)."""
+def _chain(node: ast.AST, called: set[int], value_of: dict[int, ast.Attribute]) -> list[str] | None:
+    """``["self", "config", "limit"]`` for a maximal ``self.config.limit`` read (a method's receiver
+    counts). ``called``: ids of the loop's call targets; ``value_of``: the attribute read on each
+    attribute (what a parent map would say, for the two questions asked here)."""
     if not isinstance(node, ast.Attribute) or not isinstance(node.ctx, ast.Load):
         return None
-    parent = parents.get(node)
-    if isinstance(parent, ast.Call) and parent.func is node:
+    if id(node) in called:
         return None  # a method lookup: its receiver is the chain
-    if isinstance(parent, ast.Attribute):
-        grand = parents.get(parent)
-        if not (isinstance(grand, ast.Call) and grand.func is parent):
-            return None  # part of a longer chain, reported there
+    outer = value_of.get(id(node))
+    if outer is not None and id(outer) not in called:
+        return None  # part of a longer chain, reported there
     names: list[str] = []
     current: ast.expr = node
     while isinstance(current, ast.Attribute):

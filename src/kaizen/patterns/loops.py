@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from kaizen.patterns.scopes import statement_index
 from kaizen.patterns.statements import sub_blocks
-from kaizen.patterns.tree import children, descend
+from kaizen.patterns.tree import children, descend, discover, walk
 
 T = TypeVar("T", bound=ast.AST)
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -31,6 +31,7 @@ _FOR = re.compile(r"for\b")  # a literal first: the engine jumps between occurre
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _COMPREHENSION_KINDS = frozenset(_COMPREHENSIONS)
+_SCOPE_KINDS = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _AROUND = object()  # stands for "the loop around the statement", looked up only when needed
 # Calls that consume a generator expression on the spot: its loop runs before the statement ends.
 _CONSUMERS = frozenset(
@@ -56,6 +57,7 @@ class Loop:
     _nodes: list[ast.AST] | None = field(default=None, repr=False)
     _parents: dict[ast.AST, ast.AST] | None = field(default=None, repr=False)
     _by_kind: dict[type[ast.AST], list[ast.AST]] | None = field(default=None, repr=False)
+    _nested: set[int] | None = field(default=None, repr=False)
 
     @property
     def path(self) -> tuple[tuple[Block, int], ...]:
@@ -86,13 +88,10 @@ class Loop:
         body of a ``for``, the test and body of a ``while``, the element, conditions and inner
         clauses of a comprehension. The ``else`` clause and the first iterable run once."""
         if self._nodes is None:
-            self._nodes, self._parents = [], {}
-            first = self.node.generators[0] if isinstance(self.node, _COMPREHENSIONS) else None
+            self._nodes = []
             for part in _repeated_parts(self.node):
                 self._nodes.append(part)
-                owned_by_first = first is not None and (part is first.target or part in first.ifs)
-                self._parents[part] = first if owned_by_first and first is not None else self.node
-                descend(part, self._nodes, self._parents)
+                discover(part, self._nodes)
         return self._nodes
 
     def of_kind(self, kind: type[T]) -> list[T]:
@@ -105,10 +104,25 @@ class Loop:
         return self._by_kind.get(kind, [])  # type: ignore[return-value]
 
     def parents(self) -> dict[ast.AST, ast.AST]:
-        """Child → parent for the nodes of ``repeated()``."""
-        self.repeated()
-        assert self._parents is not None
+        """Child → parent for the nodes of ``repeated()`` (worked out when first asked: most loops
+        never need it)."""
+        if self._parents is None:
+            self._parents = {}
+            first = self.node.generators[0] if isinstance(self.node, _COMPREHENSIONS) else None
+            unused: list[ast.AST] = []
+            for part in _repeated_parts(self.node):
+                owned_by_first = first is not None and (part is first.target or part in first.ifs)
+                self._parents[part] = first if owned_by_first and first is not None else self.node
+                descend(part, unused, self._parents)
         return self._parents
+
+    def in_nested_scope(self) -> set[int]:
+        """The ids of the nodes of ``repeated()`` inside a lambda, def or class within the loop:
+        code that runs when called, not on every iteration."""
+        if self._nested is None:
+            scopes = [n for kind in _SCOPE_KINDS for n in self.of_kind(kind)]
+            self._nested = {id(n) for scope in scopes for n in walk(scope) if n is not scope}
+        return self._nested
 
 
 def _repeated_parts(node: LoopNode) -> list[ast.AST]:
