@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from kaizen.patterns.scopes import statement_index
 from kaizen.patterns.statements import sub_blocks
-from kaizen.patterns.tree import children, descend, discover, walk
+from kaizen.patterns.tree import add_parents, children, discover, walk
 
 T = TypeVar("T", bound=ast.AST)
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -109,11 +109,10 @@ class Loop:
         if self._parents is None:
             self._parents = {}
             first = self.node.generators[0] if isinstance(self.node, _COMPREHENSIONS) else None
-            unused: list[ast.AST] = []
             for part in _repeated_parts(self.node):
                 owned_by_first = first is not None and (part is first.target or part in first.ifs)
                 self._parents[part] = first if owned_by_first and first is not None else self.node
-                descend(part, unused, self._parents)
+                add_parents(part, self._parents)
         return self._parents
 
     def in_nested_scope(self) -> set[int]:

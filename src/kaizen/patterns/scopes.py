@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from itertools import accumulate
 from typing import TypeVar
 
-from kaizen.patterns.statements import ModuleParents, StatementIndex, is_compound, sub_blocks
+from kaizen.patterns.statements import ModuleParents, StatementIndex, is_compound
 from kaizen.patterns.tree import FIELDS, children, walk, walk_all
 from kaizen.patterns.tree import parents as parents_under
 
@@ -58,11 +58,7 @@ def parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
     module, parents are worked out region by region as they are asked for."""
     if isinstance(tree, ast.Module):
         return memo("parents", tree, lambda: ModuleParents(tree, statement_index(tree)))
-    return memo("parents", tree, lambda: _parents(tree))
-
-
-def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
-    return parents_under(tree)
+    return memo("parents", tree, lambda: parents_under(tree))
 
 
 def statement_index(tree: ast.Module) -> StatementIndex:
@@ -73,17 +69,7 @@ def statement_index(tree: ast.Module) -> StatementIndex:
 def blocks(tree: ast.AST) -> list[list[ast.stmt]]:
     """Every statement list under ``tree`` (bodies, else/finally clauses, handlers, match cases),
     found by walking statements only: much cheaper than visiting every expression."""
-    if isinstance(tree, ast.Module):
-        return statement_index(tree).blocks
-    found: list[list[ast.stmt]] = []
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        inner = sub_blocks(node) if isinstance(node, ast.stmt) else [getattr(node, "body", [])]
-        found += inner
-        for block in inner:
-            stack += block
-    return found
+    return statement_index(tree).blocks if isinstance(tree, ast.Module) else StatementIndex.of(tree).blocks
 
 
 def line_offsets(tree: ast.Module, source: str) -> list[int]:

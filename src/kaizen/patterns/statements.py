@@ -110,7 +110,8 @@ class StatementIndex:
         blocks: list[Block] = []
         functions: list[int] = []
         loops: list[int] = []
-        top = sub_blocks(root) if isinstance(root, ast.stmt) else [getattr(root, "body", [])]
+        body = getattr(root, "body", [])  # a lambda's body is an expression: no statements
+        top = sub_blocks(root) if isinstance(root, ast.stmt) else [body if isinstance(body, list) else []]
         for block in top:
             if block:
                 _visit(block, -1, statements, enclosing, blocks, functions, loops)
